@@ -1,0 +1,1 @@
+"""The configuration checks: one module per check id."""

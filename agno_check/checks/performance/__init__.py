@@ -1,0 +1,1 @@
+"""The performance checks: one module per check id."""

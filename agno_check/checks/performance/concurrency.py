@@ -1,0 +1,51 @@
+from __future__ import annotations
+
+from agno_check.checks.context import CheckContext
+from agno_check.checks.outcome import Outcome, errored, failed, passed, warned
+from agno_check.checks.performance._measure import concurrent_batch
+from agno_check.checks.registry import check
+from agno_check.stats import percentile
+from agno_check.targets.base import Turn
+
+PASS_RATIO = 3.0
+
+
+@check(id="performance.concurrency", severity="high", title="Concurrent runs are not serialised",
+       phase="measure")
+async def concurrency(ctx: CheckContext) -> Outcome:
+    """What it checks: ``--concurrency`` C runs at once (default 10) after a sequential baseline; all must
+    succeed, and p95 under concurrency / sequential p95 must stay <= 3. A ratio of C/2 or more means the
+    requests are being served one at a time (the last of C waits for the other C-1).
+
+    Why it matters: a service that serialises runs (a global lock, a sync call in an async handler, one
+    worker) answers ten users ten times slower, and a traffic spike becomes an outage.
+
+    How to fix: Use ``await agent.arun(...)`` in async handlers (never the blocking ``agent.run``), avoid
+    global locks around the agent, and run several workers (``uvicorn --workers N``) or replicas.
+    """
+    baseline_turns = await ctx.sequential_turns()
+    baseline = [t.total_ms for t in baseline_turns if t.ok]
+    if not baseline:
+        return errored("no successful sequential run to compare with (see performance.latency)")
+    batch = await concurrent_batch(ctx)
+    c = ctx.settings.concurrency
+    turns = [t for t in batch.turns if isinstance(t, Turn)]
+    errors = [str(t) for t in batch.turns if not isinstance(t, Turn)] + \
+             [t.failure_reason() or "" for t in turns if not t.ok]
+    good = [t.total_ms for t in turns if t.ok]
+    base_p95 = percentile(baseline, 95) or 0.0
+    evidence = {"concurrency": c, "baseline_p95_ms": round(base_p95, 1), "succeeded": len(good),
+                "errors": errors[:5]}
+    if errors:
+        return failed(f"{len(errors)} of {c} concurrent runs failed (first: {errors[0][:120]})", **evidence)
+    if not good:
+        return errored("no concurrent run completed")
+    conc_p95 = percentile(good, 95) or 0.0
+    ratio = conc_p95 / base_p95 if base_p95 > 0 else float("inf")
+    evidence |= {"concurrent_p95_ms": round(conc_p95, 1), "ratio": round(ratio, 2)}
+    text = f"p95 {conc_p95:.0f} ms with {c} concurrent vs {base_p95:.0f} ms sequential ({ratio:.1f}x)"
+    if ratio <= PASS_RATIO:
+        return passed(text, **evidence)
+    if ratio >= c / 2:
+        return failed(f"{text}: requests look serialised (>= {c / 2:g}x)", **evidence)
+    return warned(f"{text}: latency grows under concurrency (> {PASS_RATIO:g}x)", **evidence)

@@ -1,0 +1,1 @@
+"""The reliability checks: one module per check id."""

@@ -1,0 +1,1 @@
+"""The security checks: one module per check id."""

@@ -1,0 +1,50 @@
+"""Where reports go: the chosen format to stdout or ``--output``, extra JUnit/Markdown files, progress to stderr.
+
+With ``--format json|junit|markdown`` and no ``--output``, stdout carries that document alone.
+"""
+
+from __future__ import annotations
+
+import sys
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+from agno_check.errors import UsageError
+
+
+def write_file(path: str, text: str) -> None:
+    try:
+        Path(path).write_text(text, encoding="utf-8")
+    except OSError as exc:
+        raise UsageError(f"cannot write {path}: {exc.strerror or exc}") from None
+
+
+def emit(report: Any, settings: Any, renderers: dict[str, Callable[[Any], str]],
+         terminal: Callable[[Any, Any], None]) -> None:
+    """Render ``report`` in the chosen format and in every extra file asked for."""
+    from rich.console import Console
+
+    fmt = settings.format or "rich"
+    if fmt != "rich" and fmt not in renderers:
+        raise UsageError(f"--format {fmt} is not available for this command (choose from rich, "
+                         f"{', '.join(renderers)})")
+    if fmt == "rich":
+        if settings.output:
+            with open(settings.output, "w", encoding="utf-8") as handle:
+                terminal(report, Console(file=handle, width=140, no_color=True))
+        if not settings.quiet or not settings.output:
+            terminal(report, Console())
+    else:
+        text = renderers[fmt](report)
+        if settings.output:
+            write_file(settings.output, text)
+            if not settings.quiet:
+                terminal(report, Console(stderr=True))
+        else:
+            sys.stdout.write(text if text.endswith("\n") else text + "\n")
+            sys.stdout.flush()
+    for extra_format in ("junit", "markdown"):
+        path = getattr(settings, extra_format, None)
+        if path and extra_format in renderers:
+            write_file(path, renderers[extra_format](report))

@@ -1,0 +1,34 @@
+"""Progress on stderr while checks run (only when stderr is a terminal), so stdout stays the report's."""
+
+from __future__ import annotations
+
+import sys
+from typing import Any
+
+
+class ReadinessProgress:
+    def __init__(self, enabled: bool) -> None:
+        self.quiet = not enabled
+        self.enabled = enabled and sys.stderr.isatty()
+        self._console: Any = None
+        self._total = 0
+        self._done = 0
+
+    def start(self, opened: Any, specs: list[Any]) -> None:
+        from rich.console import Console
+
+        self._console = Console(stderr=True)
+        self._total = len(specs)
+        for note in [] if self.quiet else opened.notes:
+            # notes (what was chosen, and why) are worth a line even when stderr is not a terminal
+            sys.stderr.write(f"agno-check: {note}\n")
+        if self.enabled:
+            self._console.print(f"[dim]running {self._total} checks against {opened.display}…[/dim]")
+
+    def result(self, result: Any) -> None:
+        self._done += 1
+        if self.enabled and self._console is not None:
+            self._console.print(f"[dim]{self._done:>2}/{self._total} {result.id}: {result.status}[/dim]")
+
+    def stop(self) -> None:
+        pass

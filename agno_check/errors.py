@@ -1,0 +1,62 @@
+"""The one error tree of agno-check, and the exit codes the CLI maps it to.
+
+    AgnoCheckError
+    ├── UsageError          bad flags or arguments                     -> exit 2
+    ├── ConfigError         unreadable or invalid configuration file   -> exit 2
+    └── TargetError         the target cannot be asked a question      -> exit 2 at preflight,
+        ├── TargetUnreachable   DNS, refused, TLS, reset                  status "error" inside a check
+        ├── TargetTimeout       no (complete) answer within the bound
+        └── ProtocolError       an answer that is not what the profile speaks
+
+Foreign errors (httpx, ssl, json) are converted into this tree in the target layer only; the CLI edge is the
+one place that turns them into an exit code and one line of text.
+"""
+
+from __future__ import annotations
+
+from enum import IntEnum
+
+
+class ExitCode(IntEnum):
+    """Exit codes of both commands, as report-schema.md defines them."""
+
+    #: ran, and the gate passed
+    OK = 0
+    #: ran, and the gate failed (score, severity or SLO)
+    GATE_FAILED = 1
+    #: could not run: bad arguments or configuration, target unreachable, unreadable input
+    USAGE = 2
+    #: a bug in agno-check
+    INTERNAL = 3
+    #: interrupted; whatever was measured is still reported
+    INTERRUPTED = 130
+
+
+class AgnoCheckError(Exception):
+    """Base of every error agno-check raises on purpose."""
+
+    exit_code: ExitCode = ExitCode.USAGE
+
+
+class UsageError(AgnoCheckError):
+    """Bad flags, arguments or input files."""
+
+
+class ConfigError(AgnoCheckError):
+    """A configuration file that cannot be read or does not validate (names the file, key and reason)."""
+
+
+class TargetError(AgnoCheckError):
+    """The target could not be asked a question."""
+
+
+class TargetUnreachable(TargetError):
+    """DNS failure, refused connection, TLS failure, connection reset."""
+
+
+class TargetTimeout(TargetError):
+    """No answer, or no complete answer, within the time bound."""
+
+
+class ProtocolError(TargetError):
+    """The target answered, but not in the protocol of its profile (HTML, garbage, wrong shape, redirects)."""

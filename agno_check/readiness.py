@@ -1,0 +1,143 @@
+"""The readiness engine: open the target, one preflight turn, run the selected checks, build the report.
+
+Exit 2 is decided here, before the checks start (the preflight); once they run, whatever the target does is a
+check status and the exit code comes from the gate.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import AsyncIterator, Callable
+from contextlib import asynccontextmanager
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from typing import Any
+
+from agno_check.checks.context import CheckContext
+from agno_check.checks.registry import CheckSpec, load_catalogue, select
+from agno_check.checks.runner import run_checks
+from agno_check.errors import ProtocolError, TargetError, UsageError
+from agno_check.report.model import CheckResult, ReadinessReport
+from agno_check.settings import ReadinessSettings
+from agno_check.targets.credentials import Credentials, Redactor
+from agno_check.targets.detect import ProfileOptions, resolve_profile
+from agno_check.targets.http import HttpTarget
+from agno_check.targets.profiles import JsonProfile
+from agno_check.targets.spec import parse_target
+
+
+@dataclass
+class OpenedTarget:
+    """A target ready for checks: the HTTP surface, and for in-process targets the agent and its upstream."""
+
+    target: HttpTarget
+    kind: str  # "http" | "inprocess"
+    display: str  # what the report names as the target
+    profile_name: str
+    agent: Any = None
+    sim: Any = None
+    notes: list[str] = field(default_factory=list)
+    extras: dict[str, Any] = field(default_factory=dict)
+
+
+def credentials_from(settings: ReadinessSettings) -> Credentials:
+    return Credentials.from_options(settings.token_value(), settings.header)
+
+
+def redactor_for(settings: Any) -> Redactor:
+    secrets = credentials_from(settings).secrets()
+    for name in ("token_b", "jwt_secret"):
+        value = getattr(settings, name, None)
+        if value is not None:
+            secrets.append(value.get_secret_value())
+    return Redactor(secrets)
+
+
+def profile_options(settings: Any) -> ProfileOptions:
+    return ProfileOptions(profile=settings.profile, agent_id=settings.agent_id, model=settings.model,
+                          endpoint=settings.endpoint, message_field=settings.message_field,
+                          session_field=settings.session_field, response_field=settings.response_field,
+                          user_id=settings.user_id)
+
+
+async def open_http_target(url: str, settings: Any) -> tuple[HttpTarget, list[str]]:
+    """An HttpTarget with its profile resolved (``--profile auto`` probes the service)."""
+    verify: bool | str = settings.ca_bundle or not settings.insecure
+    target = HttpTarget(url, JsonProfile(), credentials_from(settings), timeout_s=settings.timeout, verify=verify)
+    try:
+        profile, notes = await resolve_profile(target, profile_options(settings))
+    except BaseException:
+        await target.aclose()
+        raise
+    target.profile = profile
+    return target, notes
+
+
+@asynccontextmanager
+async def open_target(settings: ReadinessSettings) -> AsyncIterator[OpenedTarget]:
+    if not settings.target:
+        raise UsageError("no target: pass TARGET, or set target in [tool.agno-check] or AGNO_CHECK_TARGET")
+    spec = parse_target(settings.target)
+    if spec.kind == "inprocess":
+        from agno_check.targets.inprocess import open_inprocess_target
+
+        async with open_inprocess_target(spec.value, settings) as opened:
+            yield opened
+        return
+    target, notes = await open_http_target(spec.value, settings)
+    if spec.guessed:
+        notes.insert(0, spec.guessed)
+    try:
+        yield OpenedTarget(target=target, kind="http", display=spec.value, profile_name=target.profile.name,
+                           notes=notes)
+    finally:
+        await target.aclose()
+
+
+async def preflight(ctx: CheckContext) -> None:
+    """One valid turn before the checks: a target that never answers one is exit 2, not a page of errors."""
+    try:
+        turn = await ctx.memo("valid_turn", ctx.run_turn)
+    except TargetError:
+        raise
+    line = f"{turn.request.line()} on {ctx.target.base_url}"
+    if turn.response.redirect_blocked:
+        raise ProtocolError(f"{line} redirects to another host ({turn.response.redirect_blocked}); not followed, "
+                            "so credentials never cross hosts")
+    if turn.status_code in (401, 403):
+        hint = "pass --token (or --header)" if not ctx.credentials.present else "check --token"
+        raise UsageError(f"{line} answered {turn.status_code} to a valid run: {hint}")
+    if turn.status_code == 404:
+        raise UsageError(f"{line} answered 404: wrong --profile, --endpoint or --agent-id?")
+    if not turn.http_ok:
+        raise TargetError(f"{line} answered HTTP {turn.status_code} to a valid run: {turn.response.excerpt(120)!r}")
+
+
+async def run_readiness(
+    settings: ReadinessSettings,
+    on_start: Callable[[OpenedTarget, list[CheckSpec]], None] | None = None,
+    on_result: Callable[[CheckResult], None] | None = None,
+) -> ReadinessReport:
+    catalogue = load_catalogue()
+    specs = select(catalogue, settings.only, settings.skip)  # exit 2 on an unknown id, before any traffic
+    from agno_check.slo import parse_slos
+
+    parse_slos(settings.slo)  # a bad --slo is exit 2 before any traffic, too
+    started_at = datetime.now(UTC)
+    started = time.perf_counter()
+    async with open_target(settings) as opened:
+        ctx = CheckContext(settings=settings, target=opened.target, redact=redactor_for(settings),
+                           target_kind=opened.kind, agent=opened.agent, sim=opened.sim, extras=opened.extras)
+        await preflight(ctx)
+        if on_start:
+            on_start(opened, specs)
+        results = await run_checks(ctx, specs, on_result)
+    notes = [ctx.redact(n) for n in opened.notes]
+    if ctx.rate_limits.waits:
+        notes.append(f"honoured {ctx.rate_limits.waits} rate-limit answer(s) (429), waiting "
+                     f"{ctx.rate_limits.waited_s:.1f} s in all; none was counted as a sample or an error")
+    return ReadinessReport.build(
+        target=opened.display, profile=opened.profile_name, started_at=started_at,
+        duration_ms=(time.perf_counter() - started) * 1000.0, results=results, fail_under=settings.fail_under,
+        fail_on=settings.fail_on, settings=settings.echo(), notes=notes,
+    )

@@ -1,0 +1,187 @@
+"""Settings: flags > environment (``AGNO_CHECK_*``) > ``[tool.agno-check]`` in pyproject.toml or agno-check.toml.
+
+The CLI passes only the flags the user actually gave; pydantic-settings layers the environment and the file
+under them. A bad file or value is a ConfigError naming where it came from, the key and the reason.
+"""
+
+from __future__ import annotations
+
+import os
+import tomllib
+from pathlib import Path
+from typing import Annotated, Any, ClassVar, Literal
+
+from pydantic import Field, SecretStr, ValidationError, field_validator
+from pydantic_settings import BaseSettings, NoDecode, PydanticBaseSettingsSource, SettingsConfigDict
+
+from agno_check.errors import ConfigError
+
+ENV_PREFIX = "AGNO_CHECK_"
+CONFIG_FILE = "agno-check.toml"
+Severity = Literal["critical", "high", "medium", "low"]
+CommaList = Annotated[list[str], NoDecode]
+
+
+def find_config_file(start: Path | None = None) -> Path | None:
+    """agno-check.toml, else a pyproject.toml with a [tool.agno-check] table, in the working directory."""
+    folder = start or Path.cwd()
+    own = folder / CONFIG_FILE
+    if own.is_file():
+        return own
+    pyproject = folder / "pyproject.toml"
+    if pyproject.is_file():
+        try:
+            data = tomllib.loads(pyproject.read_text(encoding="utf-8"))
+        except (OSError, tomllib.TOMLDecodeError, UnicodeDecodeError):
+            return None  # somebody else's broken pyproject is not our configuration
+        if "agno-check" in data.get("tool", {}):
+            return pyproject
+    return None
+
+
+def read_config_file(path: Path, section: str) -> dict[str, Any]:
+    """The flat table for one command: top-level keys, overlaid by ``[...readiness]`` or ``[...load]``."""
+    try:
+        data = tomllib.loads(path.read_text(encoding="utf-8"))
+    except FileNotFoundError:
+        raise ConfigError(f"{path}: file not found") from None
+    except (OSError, UnicodeDecodeError) as exc:
+        raise ConfigError(f"{path}: cannot read it ({exc})") from None
+    except tomllib.TOMLDecodeError as exc:
+        raise ConfigError(f"{path}: not valid TOML ({exc})") from None
+    table = data.get("tool", {}).get("agno-check", {}) if path.name == "pyproject.toml" else data
+    if not isinstance(table, dict):
+        raise ConfigError(f"{path}: [tool.agno-check] must be a table")
+    flat = {k.replace("-", "_"): v for k, v in table.items() if not isinstance(v, dict)}
+    for name in ("readiness", "load"):
+        sub = table.get(name)
+        if name == section and isinstance(sub, dict):
+            flat.update({k.replace("-", "_"): v for k, v in sub.items()})
+    return flat
+
+
+class _FileSource(PydanticBaseSettingsSource):
+    def __init__(self, settings_cls: type[BaseSettings], values: dict[str, Any]) -> None:
+        super().__init__(settings_cls)
+        self._values = values
+
+    def get_field_value(self, field: Any, field_name: str) -> tuple[Any, str, bool]:
+        return self._values.get(field_name), field_name, False
+
+    def __call__(self) -> dict[str, Any]:
+        return dict(self._values)
+
+
+class CommonSettings(BaseSettings):
+    """What readiness and load share: the target, how to talk to it, credentials and output."""
+
+    model_config = SettingsConfigDict(env_prefix=ENV_PREFIX, extra="ignore", validate_default=True)
+
+    target: str | None = None
+    profile: Literal["auto", "agentos", "openai", "json"] = "auto"
+    agent_id: str | None = None
+    model: str | None = None
+    endpoint: str | None = None
+    message_field: str = "message"
+    session_field: str = "session_id"
+    response_field: str = "response"
+    user_id: str | None = None
+    token: SecretStr | None = None
+    header: CommaList = Field(default_factory=list)
+    timeout: float = Field(30.0, gt=0, le=3600)
+    insecure: bool = False
+    ca_bundle: str | None = None
+    message: str = "Hello! In one sentence, what can you help me with?"
+    slo: CommaList = Field(default_factory=list)
+    format: Literal["rich", "json", "junit", "markdown", "html"] | None = None
+    output: str | None = None
+    junit: str | None = None
+    markdown: str | None = None
+    quiet: bool = False
+    debug: bool = False
+
+    @field_validator("header", "slo", mode="before")
+    @classmethod
+    def _split_commas(cls, value: Any) -> Any:
+        if isinstance(value, str):
+            return [part.strip() for part in value.split(",") if part.strip()] if "," in value and not \
+                value.count(":") == 1 else [value]
+        return value
+
+    # file values sit below the environment, which sits below the flags
+    file_values: ClassVar[dict[str, Any]] = {}
+
+    @classmethod
+    def settings_customise_sources(
+        cls, settings_cls: type[BaseSettings], init_settings: PydanticBaseSettingsSource,
+        env_settings: PydanticBaseSettingsSource, dotenv_settings: PydanticBaseSettingsSource,
+        file_secret_settings: PydanticBaseSettingsSource,
+    ) -> tuple[PydanticBaseSettingsSource, ...]:
+        return init_settings, env_settings, _FileSource(settings_cls, cls.file_values)
+
+    def token_value(self) -> str | None:
+        return self.token.get_secret_value() if self.token else None
+
+    def echo(self) -> dict[str, Any]:
+        """What shaped the run, for the report's ``settings``; never credentials."""
+        hidden = {"token", "token_b", "jwt_secret", "header", "format", "output", "junit", "markdown", "quiet",
+                  "debug", "html", "csv"}
+        return {k: v for k, v in self.model_dump(mode="json").items() if k not in hidden and v not in (None, [])}
+
+
+class ReadinessSettings(CommonSettings):
+    """Everything `agno-check readiness` and `agno-check demo` take."""
+
+    samples: int = Field(10, ge=1, le=1000)
+    concurrency: int = Field(10, ge=2, le=500)
+    max_time: float = Field(300.0, gt=0, le=86400)
+    fail_under: float | None = Field(None, ge=0, le=100)
+    fail_on: Severity | Literal["none"] = "critical"
+    only: CommaList = Field(default_factory=list)
+    skip: CommaList = Field(default_factory=list)
+    passive: bool = False
+    health_path: str | None = None
+    metrics_path: str | None = None
+    canary: str | None = None
+    token_b: SecretStr | None = None
+    jwt_secret: SecretStr | None = None
+    burst_requests: int = Field(60, ge=1, le=1000)
+    burst_seconds: float = Field(5.0, gt=0, le=120)
+    retry_after_cap: float = Field(30.0, ge=0, le=600)
+    retry_after_budget: float = Field(120.0, ge=0, le=3600)
+    sim_control: str | None = None
+    live_model: bool = False
+    require_env: CommaList = Field(default_factory=list)
+
+    @field_validator("only", "skip", "require_env", mode="before")
+    @classmethod
+    def _split(cls, value: Any) -> Any:
+        if isinstance(value, str):
+            return [part.strip() for part in value.split(",") if part.strip()]
+        return value
+
+
+def load_settings(cls: type[CommonSettings], flags: dict[str, Any], section: str,
+                  config_path: str | None = None) -> CommonSettings:
+    """Build settings from the given flags (None means not given), the environment and the config file."""
+    given = {k: v for k, v in flags.items() if v is not None and v != [] and v != ()}
+    path = Path(config_path) if config_path else find_config_file()
+    file_values = read_config_file(path, section) if path else {}
+    if path:
+        unknown = sorted(set(file_values) - set(cls.model_fields))
+        if unknown:
+            raise ConfigError(f"{path}: unknown key {unknown[0]!r} (see `agno-check {section} --help`)")
+    bound = type(cls.__name__, (cls,), {"file_values": file_values})
+    try:
+        return bound(**given)
+    except ValidationError as exc:
+        error = exc.errors()[0]
+        key = str(error["loc"][0]) if error["loc"] else "?"
+        env_name = ENV_PREFIX + key.upper()
+        if key in given:
+            where = f"--{key.replace('_', '-')}"
+        elif env_name in os.environ:
+            where = f"environment variable {env_name}"
+        else:
+            where = f"{path}: key {key!r}" if path else key
+        raise ConfigError(f"{where}: {error['msg']}") from None
