@@ -1,0 +1,327 @@
+"""``POST /v1/chat/completions`` as a raw ASGI handler: OpenAI's wire format, latency and faults.
+
+Why raw ASGI and not a FastAPI route: two faults need a *real* connection drop — ``reset`` (no answer, the
+socket is reset) and ``broken_stream`` (the stream stops mid-way, no ``[DONE]``). Frameworks turn an error
+into a tidy 500; only the server's transport can drop a connection. uvicorn hands the app ``send`` as a bound
+method of its request cycle, whose ``transport`` we abort with ``SO_LINGER 0`` (a TCP RST). Starlette's
+middleware wraps ``send`` and hides that, so this handler sits in front of the FastAPI app, not inside it.
+Under another server (no transport reachable) a drop falls back to raising, which uvicorn-like servers turn
+into a closed connection once the response has started, or a bare 500 before.
+
+Wire format, as OpenAI sends it and agno's ``OpenAIChat`` parses it: a JSON ``chat.completion``; or SSE
+``data: {chat.completion.chunk}`` lines — the first carries the role, each carries one token as
+``delta.content``, one with ``finish_reason``, then (with ``stream_options.include_usage``) a chunk with
+``choices: []`` and ``usage``, then ``data: [DONE]``.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import math
+import re
+import socket
+import struct
+import time
+from typing import Any
+
+from agno_check.sim import naive
+from agno_check.sim.profiles import FaultRule
+from agno_check.sim.state import RequestRecord, SimState
+
+MAX_BODY_BYTES = 8 * 1024 * 1024
+POLL_S = 0.1  # how often a pause looks at disconnects and shutdown
+
+_ERRORS = {
+    429: ("rate_limit_exceeded", "requests", "Rate limit reached for requests (simulated)."),
+    500: ("server_error", "server_error", "The server had an error processing your request (simulated)."),
+    503: ("service_unavailable", "server_error", "The engine is currently overloaded (simulated)."),
+}
+
+
+class ConnectionDrop(Exception):  # noqa: N818 - it is a deliberate action, not an error
+    """Raised to make the server close the connection when the transport cannot be reached directly."""
+
+
+class Watch:
+    """Watches the client side while a response is prepared: disconnects and simulator shutdown.
+
+    Needed because uvicorn silently drops ``send`` after a disconnect: without watching, a hang or a slow
+    stream would carry on for a client that left long ago.
+    """
+
+    def __init__(self, receive: Any, state: SimState) -> None:
+        self._receive = receive
+        self._state = state
+        self.gone = False
+        self._task = asyncio.ensure_future(self._watch())
+
+    async def _watch(self) -> None:
+        while True:
+            message = await self._receive()
+            if message["type"] == "http.disconnect":
+                self.gone = True
+                return
+
+    @property
+    def stop(self) -> bool:
+        return self.gone or self._state.closing.is_set()
+
+    async def pause(self, seconds: float) -> bool:
+        """Sleep ``seconds``; False if the client left or the simulator is closing meanwhile."""
+        loop = asyncio.get_running_loop()
+        deadline = loop.time() + seconds
+        while not self.stop:
+            left = deadline - loop.time()
+            if left <= 0:
+                return True
+            await asyncio.wait({self._task}, timeout=min(left, POLL_S))
+        return False
+
+    async def until(self, deadline: float) -> bool:
+        """Sleep until the loop time ``deadline``; False if interrupted."""
+        return await self.pause(deadline - asyncio.get_running_loop().time())
+
+    def cancel(self) -> None:
+        self._task.cancel()
+
+
+async def handle_chat(state: SimState, scope: dict[str, Any], receive: Any, send: Any) -> None:
+    """Serve one chat-completion request according to the state's latency and fault profiles."""
+    body, too_large = await _read_body(receive)
+    if too_large:
+        await _send_error(send, 413, "invalid_request_error", None, f"body over {MAX_BODY_BYTES} bytes")
+        return
+    request, problem = _parse(body)
+    headers = {k.decode("latin-1").lower(): v.decode("latin-1") for k, v in scope.get("headers", [])}
+    messages = request.get("messages") if isinstance(request.get("messages"), list) else []
+    record = state.begin(
+        stream=bool(request.get("stream")),
+        model=request.get("model") if isinstance(request.get("model"), str) else None,
+        messages=messages,
+        params={k: v for k, v in request.items() if k != "messages"},
+        has_auth=bool(headers.get("authorization")),
+    )
+    watch = Watch(receive, state)
+    outcome = "client_disconnected"
+    try:
+        if problem:
+            record.status = 400
+            await _send_error(send, 400, "invalid_request_error", None, problem)
+            outcome = "bad_request"
+            return
+        record.prompt_tokens = naive.prompt_tokens(messages)
+        fault = state.draw_fault()
+        record.fault = fault.kind if fault else None
+        if fault is not None and fault.kind in ("429", "500", "503"):
+            record.status = int(fault.kind)
+            await _send_error(send, int(fault.kind), *_ERRORS[int(fault.kind)], retry_after=fault)
+            outcome = fault.kind
+        elif fault is not None and fault.kind in ("hang", "reset"):
+            outcome = await _hang_or_reset(fault, send, watch)
+        else:
+            outcome = await _answer(state, record, request, fault, send, watch)
+    except ConnectionDrop:
+        outcome = record.fault or "reset"
+        raise
+    finally:
+        watch.cancel()
+        state.finish(record, outcome)
+
+
+async def _hang_or_reset(fault: FaultRule, send: Any, watch: Watch) -> str:
+    if fault.kind == "hang" and not await watch.pause(fault.hang_s):
+        return "hang"  # the client gave up (or the simulator is closing): the hang did its job
+    # a reset, or a hang that reached its cap: the client gets no answer either way
+    await _drop(send, watch, reset=True)
+    return fault.kind
+
+
+async def _answer(
+    state: SimState,
+    record: RequestRecord,
+    request: dict[str, Any],
+    fault: FaultRule | None,
+    send: Any,
+    watch: Watch,
+) -> str:
+    """The naive model's answer at the profile's pace; only the first part of it for a broken stream."""
+    profile = state.latency
+    reply = naive.answer(record.messages, state.seed, profile.output_tokens.as_tuple())
+    pieces = re.findall(r"\s*\S+", reply.text.strip())
+    finish_reason = "stop"
+    limit = request.get("max_completion_tokens") or request.get("max_tokens")
+    if isinstance(limit, int) and 0 < limit < len(pieces):
+        pieces, finish_reason = pieces[:limit], "length"
+    ttft, tps = profile.sample_ttft(state.latency_rng), profile.sample_tps(state.latency_rng)
+    record.answer_kind, record.ttft_s, record.tps = reply.kind, round(ttft, 6), round(tps, 3)
+    broken_after = None
+    if fault is not None and fault.kind == "broken_stream":
+        broken_after = fault.after_tokens if fault.after_tokens is not None else len(pieces) // 2
+        broken_after = min(broken_after, len(pieces))
+    meta = {"id": record.id, "created": int(record.received_at), "model": record.model or "sim"}
+    usage = {
+        "prompt_tokens": record.prompt_tokens,
+        "completion_tokens": len(pieces),
+        "total_tokens": record.prompt_tokens + len(pieces),
+    }
+    start = asyncio.get_running_loop().time()
+    if record.stream:
+        include_usage = bool((request.get("stream_options") or {}).get("include_usage"))
+        return await _stream(send, watch, record, meta, pieces, start, ttft, tps, finish_reason, usage,
+                             include_usage, broken_after)
+    if not await watch.until(start + ttft + max(len(pieces) - 1, 0) / tps):
+        return "client_disconnected"
+    payload = {
+        **meta,
+        "object": "chat.completion",
+        "system_fingerprint": None,
+        "choices": [
+            {
+                "index": 0,
+                "message": {"role": "assistant", "content": "".join(pieces), "refusal": None},
+                "logprobs": None,
+                "finish_reason": finish_reason,
+            }
+        ],
+        "usage": usage,
+    }
+    body = json.dumps(payload).encode()
+    record.status = 200
+    if broken_after is not None:  # a non-streamed broken answer: headers promise the whole body, half arrives
+        await _start(send, 200, "application/json", {"content-length": str(len(body))})
+        await send({"type": "http.response.body", "body": body[: len(body) // 2], "more_body": True})
+        record.completion_tokens = broken_after
+        await _drop(send, watch, reset=False)
+        return "broken_stream"
+    await _start(send, 200, "application/json", {"content-length": str(len(body))})
+    await send({"type": "http.response.body", "body": body, "more_body": False})
+    record.completion_tokens = len(pieces)
+    return "ok"
+
+
+async def _stream(
+    send: Any,
+    watch: Watch,
+    record: RequestRecord,
+    meta: dict[str, Any],
+    pieces: list[str],
+    start: float,
+    ttft: float,
+    tps: float,
+    finish_reason: str,
+    usage: dict[str, int],
+    include_usage: bool,
+    broken_after: int | None,
+) -> str:
+    """SSE chunks: token ``i`` leaves at ``start + ttft + i / tps`` (absolute times, so no drift)."""
+
+    def chunk(delta: dict[str, Any], finish: str | None = None, **extra: Any) -> dict[str, Any]:
+        choice = {"index": 0, "delta": delta, "logprobs": None, "finish_reason": finish}
+        head = {"object": "chat.completion.chunk", "system_fingerprint": None}
+        return {**meta, **head, "choices": [choice], **extra}
+
+    if not await watch.until(start + ttft):
+        return "client_disconnected"
+    record.status = 200
+    await _start(send, 200, "text/event-stream; charset=utf-8", {"cache-control": "no-cache"})
+    if not pieces:
+        await _event(send, chunk({"role": "assistant", "content": ""}))
+    for i, piece in enumerate(pieces):
+        if broken_after is not None and i >= broken_after:
+            await _drop(send, watch, reset=False)
+            return "broken_stream"
+        if i and not await watch.until(start + ttft + i / tps):
+            return "client_disconnected"
+        delta = {"role": "assistant", "content": piece} if i == 0 else {"content": piece}
+        await _event(send, chunk(delta))
+        record.completion_tokens = i + 1
+    if broken_after is not None:
+        await _drop(send, watch, reset=False)
+        return "broken_stream"
+    await _event(send, chunk({}, finish_reason, **({"usage": None} if include_usage else {})))
+    if include_usage:
+        await _event(send, {**chunk({}), "choices": [], "usage": usage})
+    await send({"type": "http.response.body", "body": b"data: [DONE]\n\n", "more_body": False})
+    return "ok"
+
+
+# ------------------------------------------------------------------------------------- wire helpers
+
+
+async def _read_body(receive: Any) -> tuple[bytes, bool]:
+    chunks: list[bytes] = []
+    size = 0
+    while True:
+        message = await receive()
+        if message["type"] == "http.disconnect":
+            return b"", False
+        chunks.append(message.get("body", b""))
+        size += len(chunks[-1])
+        if size > MAX_BODY_BYTES:
+            return b"", True
+        if not message.get("more_body"):
+            return b"".join(chunks), False
+
+
+def _parse(body: bytes) -> tuple[dict[str, Any], str | None]:
+    try:
+        request = json.loads(body or b"null")
+    except (ValueError, UnicodeDecodeError):
+        return {}, "the body is not JSON"
+    if not isinstance(request, dict):
+        return {}, "the body must be a JSON object"
+    messages = request.get("messages")
+    if not isinstance(messages, list) or not messages or not all(isinstance(m, dict) for m in messages):
+        return request, "'messages' must be a non-empty list of message objects"
+    return request, None
+
+
+async def _start(send: Any, status: int, content_type: str, extra: dict[str, str] | None = None) -> None:
+    headers = [(b"content-type", content_type.encode())]
+    headers += [(k.encode(), v.encode()) for k, v in (extra or {}).items()]
+    await send({"type": "http.response.start", "status": status, "headers": headers})
+
+
+async def _event(send: Any, payload: dict[str, Any]) -> None:
+    data = b"data: " + json.dumps(payload, separators=(",", ":")).encode() + b"\n\n"
+    await send({"type": "http.response.body", "body": data, "more_body": True})
+
+
+async def _send_error(
+    send: Any, status: int, code: str, kind: str | None, message: str, retry_after: FaultRule | None = None
+) -> None:
+    payload = {"error": {"message": message, "type": kind or code, "param": None, "code": code}}
+    body = json.dumps(payload).encode()
+    extra = {"content-length": str(len(body))}
+    if status == 429 and retry_after is not None:
+        extra["retry-after"] = str(math.ceil(retry_after.retry_after))
+        extra["retry-after-ms"] = str(round(retry_after.retry_after * 1000))
+    await _start(send, status, "application/json", extra)
+    await send({"type": "http.response.body", "body": body, "more_body": False})
+
+
+async def _drop(send: Any, watch: Watch, *, reset: bool) -> None:
+    """Drop the connection now and wait until the server has noticed.
+
+    ``reset=True`` sends a TCP RST at once (the client may lose unread data: right for "no answer");
+    ``reset=False`` flushes what was sent, then closes (FIN): the client reads a truncated body, as when an
+    upstream dies mid-stream.
+    """
+    transport = getattr(getattr(send, "__self__", None), "transport", None)
+    if transport is None or not hasattr(transport, "abort"):
+        raise ConnectionDrop("simulated connection drop")
+    if reset:
+        sock = transport.get_extra_info("socket")
+        if sock is not None:
+            try:
+                sock.setsockopt(socket.SOL_SOCKET, socket.SO_LINGER, struct.pack("ii", 1, 0))
+            except OSError:
+                pass  # the abort below still closes the connection, with a FIN instead of a RST
+        transport.abort()
+    else:
+        transport.close()
+    # uvicorn marks the cycle disconnected on connection_lost, so it neither answers 500 nor logs an error.
+    deadline = time.monotonic() + 2.0
+    while not watch.gone and time.monotonic() < deadline:
+        await asyncio.sleep(0.005)
