@@ -117,7 +117,11 @@ async def run_readiness(
     settings: ReadinessSettings,
     on_start: Callable[[OpenedTarget, list[CheckSpec]], None] | None = None,
     on_result: Callable[[CheckResult], None] | None = None,
+    *,
+    sim: Any = None,
 ) -> ReadinessReport:
+    """Run the checklist. ``sim``: a handle on the model upstream the target uses (the demo passes its simulated
+    LLM), for checks that inject upstream faults."""
     catalogue = load_catalogue()
     specs = select(catalogue, settings.only, settings.skip)  # exit 2 on an unknown id, before any traffic
     from agno_check.slo import parse_slos
@@ -127,7 +131,8 @@ async def run_readiness(
     started = time.perf_counter()
     async with open_target(settings) as opened:
         ctx = CheckContext(settings=settings, target=opened.target, redact=redactor_for(settings),
-                           target_kind=opened.kind, agent=opened.agent, sim=opened.sim, extras=opened.extras)
+                           target_kind=opened.kind, agent=opened.agent, sim=sim or opened.sim,
+                           extras=opened.extras)
         await preflight(ctx)
         if on_start:
             on_start(opened, specs)

@@ -7,7 +7,8 @@ from typing import Any
 
 
 class ReadinessProgress:
-    def __init__(self, enabled: bool) -> None:
+    def __init__(self, enabled: bool, notes_in_report: bool = False) -> None:
+        self.notes_in_report = notes_in_report
         self.quiet = not enabled
         self.enabled = enabled and sys.stderr.isatty()
         self._console: Any = None
@@ -19,7 +20,7 @@ class ReadinessProgress:
 
         self._console = Console(stderr=True)
         self._total = len(specs)
-        for note in [] if self.quiet else opened.notes:
+        for note in [] if self.quiet or self.notes_in_report else opened.notes:
             # notes (what was chosen, and why) are worth a line even when stderr is not a terminal
             sys.stderr.write(f"agno-check: {note}\n")
         if self.enabled:

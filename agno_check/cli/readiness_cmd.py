@@ -100,14 +100,15 @@ def run_readiness_command(flags: dict[str, Any], config_path: str | None, sectio
     from agno_check.settings import ReadinessSettings, load_settings
 
     settings = load_settings(ReadinessSettings, flags, section, config_path)
+    from agno_check.cli.output import emit
     from agno_check.cli.progress import ReadinessProgress
     from agno_check.readiness import run_readiness
     from agno_check.report.junit import render_junit
     from agno_check.report.markdown import render_markdown
     from agno_check.report.terminal import render_terminal
-    from agno_check.cli.output import emit
 
-    progress = ReadinessProgress(enabled=not settings.quiet)
+    progress = ReadinessProgress(enabled=not settings.quiet,
+                                 notes_in_report=(settings.format or "rich") == "rich" and not settings.output)
     report = asyncio.run(run_readiness(settings, on_start=progress.start, on_result=progress.result))
     progress.stop()
     emit(report, settings, {"json": lambda r: r.to_json(), "junit": render_junit, "markdown": render_markdown},

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 from dataclasses import dataclass, field
+from datetime import UTC
 from typing import Any
 
 ERROR_BODY_EXCERPT = 300
@@ -60,14 +61,14 @@ class Response:
         try:
             return max(0.0, float(value))
         except ValueError:
+            from datetime import datetime
             from email.utils import parsedate_to_datetime
-            from datetime import datetime, timezone
 
             try:
                 when = parsedate_to_datetime(value)
             except (TypeError, ValueError):
                 return None
-            return max(0.0, (when - datetime.now(timezone.utc)).total_seconds())
+            return max(0.0, (when - datetime.now(UTC)).total_seconds())
 
     def excerpt(self, limit: int = ERROR_BODY_EXCERPT) -> str:
         text = self.text

@@ -57,6 +57,7 @@ class Profile(ABC):
 
     def remember(self, session_id: str | None, message: str, answer: str) -> None:
         """Client-side history, for stateless protocols; stateful ones keep it on the server."""
+        return None
 
     def describe(self) -> str:
         return self.name

@@ -62,7 +62,7 @@ async def prometheus_metrics(ctx: CheckContext) -> Outcome:
         return failed(f"GET {path} lacks {', '.join(missing)} metrics ({len(found['all'])} families)",
                       families=found["all"][:30], **summary)
     if not found["tokens"]:
-        return warned(f"request, latency and error metrics present; no token usage metric",
+        return warned("request, latency and error metrics present; no token usage metric",
                       remediation="Count input and output tokens per run (e.g. agent_tokens_total{kind}) so "
                                   "spend is visible.", **summary)
     return passed(f"request ({found['requests'][0]}), latency ({found['latency'][0]}), errors and tokens "

@@ -8,6 +8,8 @@ from agno_check.stats import percentile
 from agno_check.targets.base import Turn
 
 PASS_RATIO = 3.0
+#: growth below this is scheduling noise on a loaded machine, not serialisation (real agents take seconds)
+NOISE_FLOOR_MS = 50.0
 
 
 @check(id="performance.concurrency", severity="high", title="Concurrent runs are not serialised",
@@ -15,7 +17,8 @@ PASS_RATIO = 3.0
 async def concurrency(ctx: CheckContext) -> Outcome:
     """What it checks: ``--concurrency`` C runs at once (default 10) after a sequential baseline; all must
     succeed, and p95 under concurrency / sequential p95 must stay <= 3. A ratio of C/2 or more means the
-    requests are being served one at a time (the last of C waits for the other C-1).
+    requests are being served one at a time (the last of C waits for the other C-1). Growth under 50 ms is
+    taken as scheduling noise, whatever the ratio.
 
     Why it matters: a service that serialises runs (a global lock, a sync call in an async handler, one
     worker) answers ten users ten times slower, and a traffic spike becomes an outage.
@@ -44,7 +47,7 @@ async def concurrency(ctx: CheckContext) -> Outcome:
     ratio = conc_p95 / base_p95 if base_p95 > 0 else float("inf")
     evidence |= {"concurrent_p95_ms": round(conc_p95, 1), "ratio": round(ratio, 2)}
     text = f"p95 {conc_p95:.0f} ms with {c} concurrent vs {base_p95:.0f} ms sequential ({ratio:.1f}x)"
-    if ratio <= PASS_RATIO:
+    if ratio <= PASS_RATIO or conc_p95 - base_p95 < NOISE_FLOOR_MS:
         return passed(text, **evidence)
     if ratio >= c / 2:
         return failed(f"{text}: requests look serialised (>= {c / 2:g}x)", **evidence)
