@@ -19,7 +19,7 @@ from agno_check.sim.server import SimServer  # noqa: E402
 
 ROOT = Path(__file__).resolve().parent.parent
 SCHEMAS = ROOT.parent / "shared" / "design" / "schemas"
-FAST_MODEL = {"ttft": "5ms", "tps": 5000, "output_tokens": 12}
+FAST_MODEL = {"ttft": "20ms", "tps": 5000, "output_tokens": 12}
 
 
 @pytest.fixture(scope="session")

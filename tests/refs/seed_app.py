@@ -23,7 +23,7 @@ MAX_BODY = 64 * 1024
 
 FOUNDATION_FLAWS = frozenset({
     "no_health", "shallow_health", "json_metrics", "no_metrics", "debug", "slow", "serialise", "docs",
-    "version_banner", "health_blocked",
+    "version_banner", "health_behind_runs",
 })
 
 
@@ -69,8 +69,9 @@ def create_seed_app(model_url: str, flaws: frozenset[str] | set[str] = frozenset
     if "no_health" not in flaws:
         @app.get("/health")
         async def health() -> dict[str, str]:
-            if "health_blocked" in flaws:
-                time.sleep(0.5)  # blocks the event loop, as sync work in a handler does
+            if "health_behind_runs" in flaws:
+                async with lock:  # health "checks the model" through the connection the runs hold
+                    pass
             if "shallow_health" in flaws:
                 return {"status": "ok"}
             return {"status": "ok", "db": "ok", "model": "ok"}
@@ -129,7 +130,7 @@ def create_seed_app(model_url: str, flaws: frozenset[str] | set[str] = frozenset
         messages = [{"role": "system", "content": SYSTEM_PROMPT}, *history[session_id or ""],
                     {"role": "user", "content": message}]
         try:
-            if "serialise" in flaws:
+            if "serialise" in flaws or "health_behind_runs" in flaws:
                 async with lock:
                     answer, usage = await ask_model(messages)
             else:
