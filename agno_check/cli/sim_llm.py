@@ -104,7 +104,7 @@ def _bind(host: str, port: int) -> socket.socket:
     except OSError as exc:
         sock.close()
         raise typer.BadParameter(f"cannot listen on {host}:{port}: {exc.strerror}", param_hint="--port") from None
-    sock.set_inheritable(True)
+    sock.listen(2048)  # from now on connections queue up, even before uvicorn takes over the socket
     return sock
 
 

@@ -23,6 +23,7 @@ import re
 import socket
 import struct
 import time
+from dataclasses import dataclass
 from typing import Any
 
 from agno_check.sim import naive
@@ -131,21 +132,33 @@ async def handle_chat(state: SimState, scope: dict[str, Any], receive: Any, send
 
 async def _hang_or_reset(fault: FaultRule, send: Any, watch: Watch) -> str:
     if fault.kind == "hang" and not await watch.pause(fault.hang_s):
-        return "hang"  # the client gave up (or the simulator is closing): the hang did its job
+        if not watch.gone:  # the simulator is closing: still no answer
+            await _drop(send, watch, reset=True)
+        return "hang"  # the client gave up: the hang did its job
     # a reset, or a hang that reached its cap: the client gets no answer either way
     await _drop(send, watch, reset=True)
     return fault.kind
 
 
-async def _answer(
-    state: SimState,
-    record: RequestRecord,
-    request: dict[str, Any],
-    fault: FaultRule | None,
-    send: Any,
-    watch: Watch,
-) -> str:
-    """The naive model's answer at the profile's pace; only the first part of it for a broken stream."""
+@dataclass
+class _Plan:
+    """One answer, decided before the first byte: the words, their pace, and where a broken stream stops."""
+
+    meta: dict[str, Any]  # id, created, model: shared by the answer and every chunk
+    pieces: list[str]  # one token each, leading whitespace included, so "".join(pieces) is the text
+    start: float  # loop time the request was taken up
+    ttft: float
+    tps: float
+    finish_reason: str
+    usage: dict[str, int]
+    broken_after: int | None  # tokens sent before the connection drops, for a broken_stream fault
+
+    def due(self, i: int) -> float:
+        """When token ``i`` leaves: absolute times, so sleeping never drifts."""
+        return self.start + self.ttft + i / self.tps
+
+
+def _plan(state: SimState, record: RequestRecord, request: dict[str, Any], fault: FaultRule | None) -> _Plan:
     profile = state.latency
     reply = naive.answer(record.messages, state.seed, profile.output_tokens.as_tuple())
     pieces = re.findall(r"\s*\S+", reply.text.strip())
@@ -159,91 +172,87 @@ async def _answer(
     if fault is not None and fault.kind == "broken_stream":
         broken_after = fault.after_tokens if fault.after_tokens is not None else len(pieces) // 2
         broken_after = min(broken_after, len(pieces))
-    meta = {"id": record.id, "created": int(record.received_at), "model": record.model or "sim"}
-    usage = {
-        "prompt_tokens": record.prompt_tokens,
-        "completion_tokens": len(pieces),
-        "total_tokens": record.prompt_tokens + len(pieces),
-    }
-    start = asyncio.get_running_loop().time()
+    return _Plan(
+        meta={"id": record.id, "created": int(record.received_at), "model": record.model or "sim"},
+        pieces=pieces,
+        start=asyncio.get_running_loop().time(),
+        ttft=ttft,
+        tps=tps,
+        finish_reason=finish_reason,
+        usage={
+            "prompt_tokens": record.prompt_tokens,
+            "completion_tokens": len(pieces),
+            "total_tokens": record.prompt_tokens + len(pieces),
+        },
+        broken_after=broken_after,
+    )
+
+
+async def _answer(
+    state: SimState, record: RequestRecord, request: dict[str, Any], fault: FaultRule | None, send: Any,
+    watch: Watch,
+) -> str:
+    """The naive model's answer at the profile's pace; only the first part of it for a broken stream."""
+    plan = _plan(state, record, request, fault)
     if record.stream:
-        include_usage = bool((request.get("stream_options") or {}).get("include_usage"))
-        return await _stream(send, watch, record, meta, pieces, start, ttft, tps, finish_reason, usage,
-                             include_usage, broken_after)
-    if not await watch.until(start + ttft + max(len(pieces) - 1, 0) / tps):
-        return "client_disconnected"
-    payload = {
-        **meta,
-        "object": "chat.completion",
-        "system_fingerprint": None,
-        "choices": [
-            {
-                "index": 0,
-                "message": {"role": "assistant", "content": "".join(pieces), "refusal": None},
-                "logprobs": None,
-                "finish_reason": finish_reason,
-            }
-        ],
-        "usage": usage,
-    }
+        options = request.get("stream_options")
+        include_usage = isinstance(options, dict) and bool(options.get("include_usage"))
+        return await _stream(send, watch, record, plan, include_usage)
+    if not await watch.until(plan.due(max(len(plan.pieces) - 1, 0))):
+        return await _interrupted(send, watch)
+    message = {"role": "assistant", "content": "".join(plan.pieces), "refusal": None}
+    choice = {"index": 0, "message": message, "logprobs": None, "finish_reason": plan.finish_reason}
+    payload = {**plan.meta, "object": "chat.completion", "system_fingerprint": None, "choices": [choice],
+               "usage": plan.usage}
     body = json.dumps(payload).encode()
     record.status = 200
-    if broken_after is not None:  # a non-streamed broken answer: headers promise the whole body, half arrives
-        await _start(send, 200, "application/json", {"content-length": str(len(body))})
+    await _start(send, 200, "application/json", {"content-length": str(len(body))})
+    if plan.broken_after is not None:  # not streamed: the headers promise the whole body, half of it arrives
         await send({"type": "http.response.body", "body": body[: len(body) // 2], "more_body": True})
-        record.completion_tokens = broken_after
         await _drop(send, watch, reset=False)
         return "broken_stream"
-    await _start(send, 200, "application/json", {"content-length": str(len(body))})
     await send({"type": "http.response.body", "body": body, "more_body": False})
-    record.completion_tokens = len(pieces)
+    record.completion_tokens = len(plan.pieces)
     return "ok"
 
 
-async def _stream(
-    send: Any,
-    watch: Watch,
-    record: RequestRecord,
-    meta: dict[str, Any],
-    pieces: list[str],
-    start: float,
-    ttft: float,
-    tps: float,
-    finish_reason: str,
-    usage: dict[str, int],
-    include_usage: bool,
-    broken_after: int | None,
-) -> str:
-    """SSE chunks: token ``i`` leaves at ``start + ttft + i / tps`` (absolute times, so no drift)."""
+async def _stream(send: Any, watch: Watch, record: RequestRecord, plan: _Plan, include_usage: bool) -> str:
+    """SSE: the role and first token at the TTFT, one token per chunk, finish, usage if asked, ``[DONE]``."""
 
     def chunk(delta: dict[str, Any], finish: str | None = None, **extra: Any) -> dict[str, Any]:
         choice = {"index": 0, "delta": delta, "logprobs": None, "finish_reason": finish}
         head = {"object": "chat.completion.chunk", "system_fingerprint": None}
-        return {**meta, **head, "choices": [choice], **extra}
+        return {**plan.meta, **head, "choices": [choice], **extra}
 
-    if not await watch.until(start + ttft):
-        return "client_disconnected"
+    if not await watch.until(plan.due(0)):
+        return await _interrupted(send, watch)
     record.status = 200
     await _start(send, 200, "text/event-stream; charset=utf-8", {"cache-control": "no-cache"})
-    if not pieces:
+    if not plan.pieces:
         await _event(send, chunk({"role": "assistant", "content": ""}))
-    for i, piece in enumerate(pieces):
-        if broken_after is not None and i >= broken_after:
-            await _drop(send, watch, reset=False)
-            return "broken_stream"
-        if i and not await watch.until(start + ttft + i / tps):
-            return "client_disconnected"
-        delta = {"role": "assistant", "content": piece} if i == 0 else {"content": piece}
-        await _event(send, chunk(delta))
+    for i, piece in enumerate(plan.pieces):
+        if plan.broken_after is not None and i >= plan.broken_after:
+            break
+        if i and not await watch.until(plan.due(i)):
+            return await _interrupted(send, watch)
+        await _event(send, chunk({"role": "assistant", "content": piece} if i == 0 else {"content": piece}))
         record.completion_tokens = i + 1
-    if broken_after is not None:
+    if plan.broken_after is not None:
         await _drop(send, watch, reset=False)
         return "broken_stream"
-    await _event(send, chunk({}, finish_reason, **({"usage": None} if include_usage else {})))
+    await _event(send, chunk({}, plan.finish_reason, **({"usage": None} if include_usage else {})))
     if include_usage:
-        await _event(send, {**chunk({}), "choices": [], "usage": usage})
+        await _event(send, {**chunk({}), "choices": [], "usage": plan.usage})
     await send({"type": "http.response.body", "body": b"data: [DONE]\n\n", "more_body": False})
     return "ok"
+
+
+async def _interrupted(send: Any, watch: Watch) -> str:
+    """A pause was cut short: the client left, or the simulator is closing and drops the connection."""
+    if watch.gone:
+        return "client_disconnected"
+    await _drop(send, watch, reset=True)
+    return "shutdown"
 
 
 # ------------------------------------------------------------------------------------- wire helpers

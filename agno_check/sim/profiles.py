@@ -348,6 +348,9 @@ def error_text(exc: Exception) -> str:
         for error in errors():
             where = ".".join(str(p) for p in error.get("loc", ()))
             message = str(error.get("msg", "")).removeprefix("Value error, ")
+            given = error.get("input")
+            if isinstance(given, str | int | float) and str(given) not in message:
+                message += f" (got {given!r})"
             parts.append(f"{where}: {message}" if where else message)
         return "; ".join(parts)
     return str(exc)

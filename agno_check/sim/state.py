@@ -24,7 +24,9 @@ from agno_check.sim.profiles import FaultProfile, FaultRule, LatencyProfile
 RECENT_RECORDS = 200
 
 # Outcomes a chat-completion request can end with (keys of ``stats()["by_outcome"]``).
-OUTCOMES = ("ok", "429", "500", "503", "hang", "reset", "broken_stream", "client_disconnected", "bad_request")
+OUTCOMES = (
+    "ok", "429", "500", "503", "hang", "reset", "broken_stream", "client_disconnected", "bad_request", "shutdown"
+)
 
 
 @dataclass
