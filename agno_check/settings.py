@@ -60,6 +60,15 @@ def read_config_file(path: Path, section: str) -> dict[str, Any]:
     return flat
 
 
+def split_commas(value: Any) -> Any:
+    """``"a,b"`` or ``["a,b", "c"]`` -> ``["a", "b", "c"]``: lists are repeatable flags or comma separated."""
+    if isinstance(value, str):
+        value = [value]
+    if isinstance(value, list | tuple):
+        return [part.strip() for item in value for part in str(item).split(",") if part.strip()]
+    return value
+
+
 class _FileSource(PydanticBaseSettingsSource):
     def __init__(self, settings_cls: type[BaseSettings], values: dict[str, Any]) -> None:
         super().__init__(settings_cls)
@@ -100,13 +109,15 @@ class CommonSettings(BaseSettings):
     quiet: bool = False
     debug: bool = False
 
-    @field_validator("header", "slo", mode="before")
+    @field_validator("slo", mode="before")
     @classmethod
-    def _split_commas(cls, value: Any) -> Any:
-        if isinstance(value, str):
-            return [part.strip() for part in value.split(",") if part.strip()] if "," in value and not \
-                value.count(":") == 1 else [value]
-        return value
+    def _split_slo(cls, value: Any) -> Any:
+        return split_commas(value)
+
+    @field_validator("header", mode="before")
+    @classmethod
+    def _one_header(cls, value: Any) -> Any:
+        return [value] if isinstance(value, str) else value  # header values may hold commas
 
     # file values sit below the environment, which sits below the flags
     file_values: ClassVar[dict[str, Any]] = {}
@@ -156,9 +167,7 @@ class ReadinessSettings(CommonSettings):
     @field_validator("only", "skip", "require_env", mode="before")
     @classmethod
     def _split(cls, value: Any) -> Any:
-        if isinstance(value, str):
-            return [part.strip() for part in value.split(",") if part.strip()]
-        return value
+        return split_commas(value)
 
 
 def load_settings(cls: type[CommonSettings], flags: dict[str, Any], section: str,
