@@ -6,6 +6,7 @@ check status and the exit code comes from the gate.
 
 from __future__ import annotations
 
+import asyncio
 import time
 from collections.abc import AsyncIterator, Callable
 from contextlib import asynccontextmanager
@@ -136,13 +137,29 @@ async def run_readiness(
         await preflight(ctx)
         if on_start:
             on_start(opened, specs)
-        results = await run_checks(ctx, specs, on_result)
+        results: list[CheckResult] = []
+        interrupted = False
+        try:
+            await run_checks(ctx, specs, on_result, results)
+        except asyncio.CancelledError:  # Ctrl-C: report what was measured (exit 130)
+            interrupted = True
     notes = [ctx.redact(n) for n in opened.notes]
+    if interrupted:
+        notes.append(f"interrupted after {len(results)} of {len(specs)} checks")
     if ctx.rate_limits.waits:
         notes.append(f"honoured {ctx.rate_limits.waits} rate-limit answer(s) (429), waiting "
                      f"{ctx.rate_limits.waited_s:.1f} s in all; none was counted as a sample or an error")
-    return ReadinessReport.build(
+    report = ReadinessReport.build(
         target=opened.display, profile=opened.profile_name, started_at=started_at,
         duration_ms=(time.perf_counter() - started) * 1000.0, results=results, fail_under=settings.fail_under,
         fail_on=settings.fail_on, settings=settings.echo(), notes=notes,
     )
+    if ctx.extras.get("max_time_reached"):
+        report.gate.passed = False
+        report.gate.reasons.append(f"the run's bound (--max-time {settings.max_time:g} s) was reached before "
+                                   "every check finished")
+    if interrupted:
+        report.interrupted = True
+        report.gate.passed = False
+        report.gate.reasons.append(f"interrupted after {len(results)} of {len(specs)} checks")
+    return report

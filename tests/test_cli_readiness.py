@@ -245,3 +245,38 @@ def test_version_and_help_do_not_import_heavy_modules():
     version = subprocess.run([sys.executable, "-m", "agno_check", "--version"], capture_output=True, text=True,
                              timeout=60)
     assert version.stdout.strip() == "agno-check 0.1.0"
+
+
+def test_ctrl_c_reports_what_was_measured_and_exits_130(seed_service):
+    import os
+    import signal
+
+    url = seed_service({"slow"}, slow_s=0.5)
+    env = {**os.environ, "AGNO_TELEMETRY": "false"}
+    proc = subprocess.Popen([sys.executable, "-m", "agno_check", "readiness", url, "--token", SOUND_TOKEN,
+                             "--samples", "50", "--format", "json"], stdout=subprocess.PIPE,
+                            stderr=subprocess.PIPE, text=True, env=env, cwd=str(ROOT))
+    time.sleep(4)  # the configuration checks are done; performance.latency is 50 x 0.5 s in
+    proc.send_signal(signal.SIGINT)
+    stdout, stderr = proc.communicate(timeout=60)
+    assert proc.returncode == 130, stderr
+    report = json.loads(stdout)
+    validate_readiness(report)
+    assert report["interrupted"] is True and report["gate"]["passed"] is False
+    ran = [c["id"] for c in report["checks"]]
+    assert "configuration.health_endpoint" in ran and "performance.latency" not in ran
+    assert "Traceback" not in stderr
+
+
+def test_max_time_bounds_the_whole_run(cli, seed_service):
+    url = seed_service({"slow"}, slow_s=1.0)
+    started = time.monotonic()
+    result = cli("readiness", url, "--token", SOUND_TOKEN, "--samples", "30", "--max-time", "4",
+                 "--only", "performance", "--format", "json")
+    elapsed = time.monotonic() - started
+    report = result.json()
+    statuses = {c["id"]: c for c in report["checks"]}
+    assert statuses["performance.latency"]["status"] == "error"
+    assert "--max-time 4" in statuses["performance.latency"]["detail"]
+    assert all(c["status"] == "error" for c in report["checks"] if c["id"] != "performance.ttft")
+    assert result.code == 1 and elapsed < 40  # 30 samples x 1 s would take 30 s on their own

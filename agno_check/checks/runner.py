@@ -28,6 +28,7 @@ async def _run_one(spec: CheckSpec, ctx: CheckContext, time_left_s: float) -> Ou
     if ctx.target_kind not in spec.targets:
         return Outcome("skip", spec.inprocess_skip or f"does not apply to a {ctx.target_kind} target")
     if time_left_s <= 0:
+        ctx.extras["max_time_reached"] = True
         return Outcome("error", f"not run: the whole run's bound (--max-time {ctx.settings.max_time:g} s) "
                                 "was reached first")
     try:
@@ -40,6 +41,7 @@ async def _run_one(spec: CheckSpec, ctx: CheckContext, time_left_s: float) -> Ou
     except TargetError as exc:
         return Outcome("error", f"could not finish: {exc}")
     except TimeoutError:
+        ctx.extras["max_time_reached"] = True
         return Outcome("error", f"did not finish within the run's bound (--max-time {ctx.settings.max_time:g} s)")
     except Exception as exc:  # a bug in a check must not hide the other checks' results
         log.debug("check %s crashed:\n%s", spec.id, traceback.format_exc())
@@ -50,9 +52,12 @@ async def run_checks(
     ctx: CheckContext,
     specs: list[CheckSpec],
     on_result: Callable[[CheckResult], None] | None = None,
+    results: list[CheckResult] | None = None,
 ) -> list[CheckResult]:
+    """Run ``specs`` in order; results are appended to ``results`` as they finish, so an interrupted run
+    still has everything measured before the interruption."""
     deadline = time.monotonic() + ctx.settings.max_time
-    results: list[CheckResult] = []
+    results = [] if results is None else results
     for spec in specs:
         residue = ctx.rate_limits.last_retry_after_s
         if residue:

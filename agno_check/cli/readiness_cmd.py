@@ -113,4 +113,6 @@ def run_readiness_command(flags: dict[str, Any], config_path: str | None, sectio
     progress.stop()
     emit(report, settings, {"json": lambda r: r.to_json(), "junit": render_junit, "markdown": render_markdown},
          render_terminal)
+    if report.interrupted:
+        return ExitCode.INTERRUPTED
     return ExitCode.OK if report.gate.passed else ExitCode.GATE_FAILED

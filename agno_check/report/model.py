@@ -96,6 +96,8 @@ class ReadinessReport(BaseModel):
     checks: list[CheckResult]
     settings: dict[str, Any] = Field(default_factory=dict)
     notes: list[str] = Field(default_factory=list)
+    #: Ctrl-C stopped the run; the checks above are what was measured before it (exit 130)
+    interrupted: bool = False
 
     model_config = {"populate_by_name": True}
 
