@@ -10,8 +10,8 @@ from tests.refs.seed_app import SOUND_TOKEN
 FOUNDATION = ["configuration", "performance"]
 
 
-def run(url: str, only: list[str] | None = None, **flags):
-    return readiness(url, token=SOUND_TOKEN, only=only or FOUNDATION, samples=3, **flags)
+def run(url: str, only: list[str] | None = None, samples: int = 3, **flags):
+    return readiness(url, token=SOUND_TOKEN, only=only or FOUNDATION, samples=samples, **flags)
 
 
 def test_sound_service_passes_every_configuration_and_performance_check(seed_service):
@@ -98,3 +98,15 @@ def test_ttft_measured_on_streaming_agentos(fresh_sim, serve, tmp_path):
     assert 100 <= ttft.evidence["ttft_ms"]["p50"] < latency.evidence["latency_ms"]["p50"] + 1000
     strict = readiness(url, only=["performance.ttft"], samples=3, slo=["ttft_p95<10"])
     assert result(strict, "performance.ttft").status == "fail"
+
+
+def test_429_is_honoured_and_never_counted_as_a_sample(seed_service):
+    # 2 runs per second allowed: 6 sequential samples must wait out Retry-After at least twice
+    url = seed_service(rate_limit=2, rate_window_s=1.0)
+    report = run(url, only=["performance.latency"], samples=6)
+    latency = result(report, "performance.latency")
+    assert latency.status == "pass", latency.detail
+    assert latency.evidence["samples"] == 6 and latency.evidence["failed_runs"] == 0
+    # a waited-out 429 is not in the latency: every sample is a fast run, none carries the 1 s wait
+    assert latency.evidence["latency_ms"]["max"] < 900
+    assert any("429" in note for note in report.notes)
