@@ -12,7 +12,7 @@ from typing import Annotated
 import typer
 
 from agno_check import __version__
-from agno_check.cli import checks_cmd, readiness_cmd
+from agno_check.cli import checks_cmd, readiness_cmd, sim_llm
 
 app = typer.Typer(
     name="agno-check",
@@ -40,12 +40,7 @@ def _root(
 
 app.command("readiness")(readiness_cmd.readiness)
 app.command("checks")(checks_cmd.checks)
-try:
-    from agno_check.cli import sim_llm
-except ImportError:  # pragma: no cover - being written
-    sim_llm = None  # type: ignore[assignment]
-if sim_llm is not None:
-    app.command("sim-llm")(sim_llm.sim_llm)
+app.command("sim-llm")(sim_llm.sim_llm)
 for _extra in ("demo_cmd", "load_cmd"):
     try:
         _module = __import__(f"agno_check.cli.{_extra}", fromlist=["register"])
