@@ -74,6 +74,7 @@ _FACT_PATTERNS = [
                rf"(?:\s+is\s+|\s*[=:]\s*|\s+){_VALUE}", re.I),
     re.compile(rf"{_VALUE}\s+is\s+(?:my|the)\s+(?P<key>(?:[a-z]+\s){{0,2}}?{_KEY_NOUN})\b", re.I),
 ]
+_KEY_NOUN_AT_END = re.compile(rf"\b{_KEY_NOUN}$")
 _QUESTION = re.compile(r"\?|\b(?:what|which|tell|remind|recall|remember|repeat|say)\b", re.I)
 _BASE64_BLOB = re.compile(r"[A-Za-z0-9+/]{16,}={0,2}")
 _HEX_BLOB = re.compile(r"\b(?:[0-9a-fA-F]{2}){8,}\b")
@@ -132,7 +133,9 @@ def answer(messages: Sequence[Mapping[str, Any]], seed: int, output_tokens: tupl
     if recalled is not None:
         return recalled
 
-    stated = _facts(last_user)
+    # Acknowledge only facts worth remembering (a code word, a name...), not every "the X is Y" in a prompt:
+    # load-test prompts must get answers of the profile's length.
+    stated = [(key, value) for key, value in _facts(last_user) if _KEY_NOUN_AT_END.search(key)]
     if stated:
         key, value = stated[-1]
         return Answer("ack", f"Noted. I will remember that your {key} is {value}.")

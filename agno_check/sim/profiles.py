@@ -12,7 +12,7 @@ Grammar (also in ``agno-check sim-llm --help``)::
     TTFT      := DURATION                 fixed
                | fixed:DURATION
                | uniform:DURATION-DURATION  (a unit on the upper bound alone applies to both: 100-300ms)
-               | lognormal:median=DURATION,sigma=NUMBER
+               | lognormal:median=DURATION[,sigma=NUMBER]   (sigma defaults to 0.5)
     TPS       := NUMBER | fixed:NUMBER | uniform:NUMBER-NUMBER | lognormal:median=NUMBER,sigma=NUMBER
     TOKENS    := N | N-M                  output length in tokens (words), fixed or uniform in [N, M]
     FAULT     := KIND[:PARAM[,PARAM...]]  KIND alone applies to every request
