@@ -1,0 +1,278 @@
+"""The in-process target: an agno Agent or Team from the user's code, served by a real AgentOS on loopback.
+
+``agno-check readiness myapp.agents:support_agent`` (or ``path/to/app.py:agent``):
+
+1. import the object (``loader``: exit 2 with one line for a bad spec, an import error, or a non-agent);
+2. unless ``--live-model``: start the simulated LLM and point every model the agent can call at it
+   (``model_control``: OpenAI-compatible models keep their settings and get clients aimed at the simulator;
+   other models get an OpenAI-compatible stand-in for the run, and the report says so). No tokens are spent
+   and nothing leaves the machine; ``OpenedTarget.sim`` lets ``reliability.upstream_faults`` inject faults;
+3. telemetry off for the run (``AGNO_TELEMETRY=false``, ``telemetry=False`` on every agent and team);
+4. serve a copy of the agent (``deep_copy()``, as AgentOS itself copies per request, so AgentOS's start-up
+   changes never reach the user's object) with ``AgentOS(..., telemetry=False).get_app()`` under uvicorn on
+   ``127.0.0.1:0``, and talk to it with the ordinary ``HttpTarget`` and AgentOS profile, so every live-URL
+   check runs unchanged. Auth, rate limiting, headers and TLS belong to the deployment, not to the agent: the
+   app is served without ``OS_SECURITY_KEY``/JWT settings and those checks skip (their ``inprocess_skip``).
+
+Everything changed for the run (models, telemetry flags, environment variables, ``sys.stdout``, agno's log
+filter) is put back when the context closes. The runs do write sessions to the agent's own database, as
+production runs would (session ids start with ``agno-check``/``latency``/...).
+
+While the target is open ``sys.stdout`` points at stderr: the user's code and agno's rich logger print to
+stdout, and ``--format json`` must stay a clean document there.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+import os
+import sys
+from collections.abc import AsyncIterator
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any, ClassVar
+
+from agno_check.targets.profiles import AgentOSProfile
+
+if TYPE_CHECKING:
+    from agno_check.readiness import OpenedTarget
+    from agno_check.targets.model_control import ModelSite
+
+#: the simulated model for in-process runs: quick, so the checklist measures the agent's own overhead and
+#: finishes fast, but still streamed token by token
+INPROCESS_SIM_LATENCY = {"ttft": "20ms", "tps": 1000, "output_tokens": 20}
+#: environment variables read before agno-check changes anything (configuration checks judge these)
+WATCHED_ENV = ("AGNO_TELEMETRY", "AGNO_DEBUG", "AGNO_DEBUG_LEVEL", "OS_SECURITY_KEY", "JWT_VERIFICATION_KEY",
+               "JWT_JWKS_FILE")
+#: removed for the run: the in-process app is the agent, not the deployment (auth is checked on a URL)
+_DEPLOYMENT_ENV = ("OS_SECURITY_KEY", "JWT_VERIFICATION_KEY", "JWT_JWKS_FILE")
+_AGNO_LOGGERS = ("agno", "agno-team", "agno-workflow")
+EXTRAS_KEY = "inprocess"
+
+
+@dataclass
+class AgentNode:
+    """One Agent or Team in the tree (the root, team members, nested teams), for configuration checks."""
+
+    path: str  # "agent", "team", "team.members[0]"
+    obj: Any
+    kind: str  # "agent" | "team"
+    telemetry: bool  # as declared, before agno-check turned it off for the run
+
+    @property
+    def label(self) -> str:
+        name = getattr(self.obj, "id", None) or getattr(self.obj, "name", None)
+        return f"{self.path} ({name})" if name else self.path
+
+
+@dataclass
+class InprocessInfo:
+    """What the agent-level checks read: the user's object as declared, and how the run was set up."""
+
+    spec: str
+    obj: Any  # the user's Agent/Team (redirected for the run, restored afterwards)
+    kind: str  # "agent" | "team"
+    served: Any  # the copy AgentOS serves
+    nodes: list[AgentNode]
+    models: list[ModelSite]
+    live_model: bool
+    env_before: dict[str, str | None]
+    sim: Any = None
+    url: str = ""
+    log_counts: dict[str, int] = field(default_factory=dict)
+
+    @property
+    def simulated(self) -> bool:
+        return not self.live_model
+
+
+@dataclass
+class TeamOSProfile(AgentOSProfile):
+    """AgentOS for a Team: ``POST /teams/{id}/runs`` (same form fields, Team* SSE events)."""
+
+    name: ClassVar[str] = "agentos"
+
+    @property
+    def runs_path(self) -> str:
+        return f"/teams/{self.agent_id}/runs"
+
+    def describe(self) -> str:
+        return f"agentos (team {self.agent_id})"
+
+
+def agent_nodes(root: Any, kind: str) -> list[AgentNode]:
+    """The root and, for a team, its members (recursively), with their declared telemetry."""
+    from agno.agent import Agent
+    from agno.team import Team
+
+    nodes: list[AgentNode] = []
+    seen: set[int] = set()
+
+    def visit(obj: Any, path: str) -> None:
+        if id(obj) in seen:
+            return
+        seen.add(id(obj))
+        node_kind = "team" if isinstance(obj, Team) else "agent"
+        nodes.append(AgentNode(path=path, obj=obj, kind=node_kind, telemetry=bool(getattr(obj, "telemetry", True))))
+        members = getattr(obj, "members", None) if node_kind == "team" else None
+        if isinstance(members, list):
+            for i, member in enumerate(members):
+                if isinstance(member, Agent | Team):
+                    visit(member, f"{path}.members[{i}]")
+
+    visit(root, kind)
+    return nodes
+
+
+class _AgnoLogFilter(logging.Filter):
+    """Keeps agno's own log lines (run errors, DB tracebacks) off the terminal unless --debug; counts them."""
+
+    def __init__(self, show: bool) -> None:
+        super().__init__()
+        self.show = show
+        self.counts: dict[str, int] = {}
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        if record.levelno >= logging.WARNING:
+            self.counts[record.levelname] = self.counts.get(record.levelname, 0) + 1
+        return self.show
+
+
+@contextlib.contextmanager
+def _environment(changes: dict[str, str | None]) -> Any:
+    old = {name: os.environ.get(name) for name in changes}
+    try:
+        for name, value in changes.items():
+            if value is None:
+                os.environ.pop(name, None)
+            else:
+                os.environ[name] = value
+        yield
+    finally:
+        for name, value in old.items():
+            if value is None:
+                os.environ.pop(name, None)
+            else:
+                os.environ[name] = value
+
+
+@contextlib.contextmanager
+def _quiet_agno_logs(show: bool) -> Any:
+    log_filter = _AgnoLogFilter(show)
+    loggers = [logging.getLogger(name) for name in _AGNO_LOGGERS]
+    for logger in loggers:
+        logger.addFilter(log_filter)
+    try:
+        yield log_filter
+    finally:
+        for logger in loggers:
+            logger.removeFilter(log_filter)
+
+
+def _model_notes(sites: list[ModelSite], live: bool) -> list[str]:
+    if live:
+        names = ", ".join(sorted({s.description for s in sites})) or "agno's default model"
+        return [f"--live-model: the runs call the agent's real model(s) ({names}); tokens are spent and the "
+                "requests leave this machine"]
+    notes = []
+    simulated = sorted({s.description for s in sites if s.how == "sim"})
+    standins = sorted({f"{s.path}: {s.description}" for s in sites if s.how == "stand-in"})
+    if simulated:
+        notes.append(f"model(s) {', '.join(simulated)} pointed at agno-check's simulated LLM on loopback (no tokens "
+                     "spent; latency figures are the simulated model's plus your agent's own overhead)")
+    if standins:
+        notes.append(f"not OpenAI-compatible, so the runs used an OpenAI-compatible stand-in on the simulated LLM "
+                     f"with the same timeout and retry settings: {'; '.join(standins)} (pass --live-model to "
+                     "run the real model, spending tokens)")
+    return notes
+
+
+def _redirect_models(obj: Any, nodes: list[AgentNode], redirector: Any) -> list[ModelSite]:
+    """Point every model at the simulator; agents/teams with no model (agno would default to OpenAI
+    Responses, on the network) get a stand-in too. Members of a team inherit the team's model."""
+    from agno_check.targets.model_control import ModelSite
+
+    sites: list[ModelSite] = []
+    for node in nodes:
+        if getattr(node.obj, "model", "absent") is None and (node.kind == "team" or node is nodes[0]):
+            default = "agno default OpenAIResponses(id='gpt-5.4')"
+            redirector.patches.set(node.obj, "model", redirector.stand_in(default))
+            sites.append(ModelSite(path=f"{node.path}.model", declared=None, how="stand-in"))
+    return sites + redirector.redirect(obj)
+
+
+async def _start(thing: Any) -> Any:
+    """Start a background server without blocking the event loop (start-up waits for the port)."""
+    return await asyncio.to_thread(thing.start)
+
+
+@contextlib.asynccontextmanager
+async def open_inprocess_target(spec: str, settings: Any) -> AsyncIterator[OpenedTarget]:
+    """Import ``spec``, serve it on loopback (models on the simulated LLM unless ``--live-model``), yield the
+    ``OpenedTarget``; undo every change to the user's objects and the process when the context closes."""
+    from agno_check.errors import TargetError
+    from agno_check.readiness import OpenedTarget, credentials_from
+    from agno_check.targets.http import HttpTarget
+    from agno_check.targets.loader import load_agent, one_line
+
+    env_before = {name: os.environ.get(name) for name in WATCHED_ENV}
+    run_env: dict[str, str | None] = {"AGNO_TELEMETRY": "false", **{name: None for name in _DEPLOYMENT_ENV}}
+    async with contextlib.AsyncExitStack() as stack:
+        stack.enter_context(_environment(run_env))
+        stack.enter_context(contextlib.redirect_stdout(sys.stderr))
+        log_filter = stack.enter_context(_quiet_agno_logs(bool(getattr(settings, "debug", False))))
+        obj, kind = load_agent(spec)
+
+        from agno.os import AgentOS
+
+        from agno_check.serve import BackgroundServer
+        from agno_check.targets.model_control import Patches, Redirector, declared_sites
+
+        nodes = agent_nodes(obj, kind)
+        live = bool(getattr(settings, "live_model", False))
+        sim = None
+        patches = Patches()
+        stack.callback(patches.restore)
+        if live:
+            sites = declared_sites(obj)
+        else:
+            from agno_check.sim.server import SimServer
+
+            sim = await _start(SimServer(latency=INPROCESS_SIM_LATENCY, seed=0))
+            stack.callback(sim.stop)
+            redirector = Redirector(sim.openai_base_url)
+            redirector.patches = patches
+            sites = _redirect_models(obj, nodes, redirector)
+        for node in nodes:
+            patches.set(node.obj, "telemetry", False)
+        try:
+            served = obj.deep_copy()
+            agent_os = AgentOS(**({"teams": [served]} if kind == "team" else {"agents": [served]}), telemetry=False)
+            app = agent_os.get_app()
+        except Exception as exc:  # the user's configuration, not our bug: one line, exit 2
+            raise TargetError(f"AgentOS could not serve {spec!r}: {one_line(exc)}") from None
+        server = await _start(BackgroundServer(app))
+        stack.callback(server.stop)
+        served_id = str(served.id)
+        profile_cls = TeamOSProfile if kind == "team" else AgentOSProfile
+        profile = profile_cls(agent_id=served_id, user_id=getattr(settings, "user_id", None))
+        target = HttpTarget(server.url, profile, credentials_from(settings), timeout_s=settings.timeout)
+        stack.push_async_callback(target.aclose)
+        info = InprocessInfo(spec=spec, obj=obj, kind=kind, served=served, nodes=nodes, models=sites, live_model=live,
+                             env_before=env_before, sim=sim, url=server.url, log_counts=log_filter.counts)
+        notes = [f"in-process {kind} {served_id!r} served by AgentOS on {server.url} (loopback); authentication, "
+                 "rate limiting, headers and TLS belong to the deployment and are checked against its URL",
+                 *_model_notes(sites, live)]
+        if getattr(obj, "knowledge", None) is not None:
+            notes.append("the agent's knowledge base is used as configured: its embedder and vector database are "
+                         "not simulated")
+        opened = OpenedTarget(target=target, kind="inprocess", display=spec, profile_name="inprocess", agent=obj,
+                              sim=sim, notes=notes, extras={EXTRAS_KEY: info})
+        try:
+            yield opened
+        finally:
+            counts = log_filter.counts
+            if counts and not getattr(settings, "debug", False):
+                said = ", ".join(f"{n} {level.lower()}(s)" for level, n in sorted(counts.items()))
+                opened.notes.append(f"agno logged {said} during the run (shown with --debug)")
