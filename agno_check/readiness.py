@@ -128,6 +128,10 @@ async def run_readiness(
     from agno_check.slo import parse_slos
 
     parse_slos(settings.slo)  # a bad --slo is exit 2 before any traffic, too
+    if sim is None and settings.sim_control:  # a sim-llm the target's agent talks to (bad URL: exit 2 here)
+        from agno_check.sim_control import SimControl
+
+        sim = SimControl(settings.sim_control)
     started_at = datetime.now(UTC)
     started = time.perf_counter()
     async with open_target(settings) as opened:
