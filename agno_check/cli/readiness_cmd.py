@@ -94,14 +94,20 @@ def readiness(
 
 
 def run_readiness_command(flags: dict[str, Any], config_path: str | None, section: str = "readiness") -> int:
-    import asyncio
-
-    from agno_check.errors import ExitCode
     from agno_check.settings import ReadinessSettings, load_settings
 
     settings = load_settings(ReadinessSettings, flags, section, config_path)
+    return report_readiness(settings)
+
+
+def report_readiness(settings: Any, sim: Any = None) -> int:
+    """Run the checklist with ``settings``, render the report, return the exit code. ``sim``: the model
+    upstream's handle when the caller controls it (``agno-check demo``)."""
+    import asyncio
+
     from agno_check.cli.output import emit
     from agno_check.cli.progress import ReadinessProgress
+    from agno_check.errors import ExitCode
     from agno_check.readiness import run_readiness
     from agno_check.report.junit import render_junit
     from agno_check.report.markdown import render_markdown
@@ -109,7 +115,7 @@ def run_readiness_command(flags: dict[str, Any], config_path: str | None, sectio
 
     progress = ReadinessProgress(enabled=not settings.quiet,
                                  notes_in_report=(settings.format or "rich") == "rich" and not settings.output)
-    report = asyncio.run(run_readiness(settings, on_start=progress.start, on_result=progress.result))
+    report = asyncio.run(run_readiness(settings, on_start=progress.start, on_result=progress.result, sim=sim))
     progress.stop()
     emit(report, settings, {"json": lambda r: r.to_json(), "junit": render_junit, "markdown": render_markdown},
          render_terminal)
