@@ -18,7 +18,10 @@ from agno_check.serve import BackgroundServer  # noqa: E402
 from agno_check.sim.server import SimServer  # noqa: E402
 
 ROOT = Path(__file__).resolve().parent.parent
-SCHEMAS = ROOT.parent / "shared" / "design" / "schemas"
+#: the contract's schemas (shared/ lies beside the checkout in CI); the package ships a copy for users
+SHARED_SCHEMAS = ROOT.parent / "shared" / "design" / "schemas"
+PACKAGED_SCHEMAS = ROOT / "agno_check" / "schemas"
+SCHEMAS = SHARED_SCHEMAS if SHARED_SCHEMAS.is_dir() else PACKAGED_SCHEMAS
 FAST_MODEL = {"ttft": "20ms", "tps": 5000, "output_tokens": 12}
 
 
