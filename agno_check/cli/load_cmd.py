@@ -1,0 +1,152 @@
+"""``agno-check load [TARGET]``: a Locust load test of an agent service, with agent metrics and an SLO gate.
+
+Top-level imports are typer and the standard library only: Locust (and gevent's monkey-patching), pydantic and
+rich are imported inside the command, after the options are checked and the target answered a probe turn.
+"""
+
+from __future__ import annotations
+
+from typing import Annotated, Any
+
+import typer
+
+Opt = typer.Option
+Target = "Target and protocol"
+Load = "Load model"
+Agent = "Agent traffic"
+Dist = "Distributed (Locust master/worker)"
+Gate = "Report and gate"
+
+
+def load(
+    target: Annotated[str | None, typer.Argument(
+        help="http(s)://host[:port] or host:port (default: target from config or AGNO_CHECK_TARGET).")] = None,
+    users: Annotated[int | None, Opt("--users", "-u", help="Concurrent simulated users [default: 10]; with "
+                                     "--rate, the cap on turns in flight.", rich_help_panel=Load)] = None,
+    spawn_rate: Annotated[float | None, Opt("--spawn-rate", "-r", help="Users started per second "
+                                            "[default: all in the first second].", rich_help_panel=Load)] = None,
+    duration: Annotated[str | None, Opt("--duration", "-t", help="How long: 60s, 5m, 1h30m [default: 60s].",
+                                        rich_help_panel=Load)] = None,
+    rate: Annotated[float | None, Opt(help="Open model: start this many turns per second, whatever the "
+                                           "latency (arrivals, not users).", rich_help_panel=Load)] = None,
+    stages: Annotated[str | None, Opt(help="Ramps and steps: \"30s:10,60s:50,30s:0\" (linear ramp to each "
+                                           "stage's users over its duration).", rich_help_panel=Load)] = None,
+    find_max: Annotated[bool, Opt("--find-max", help="Double the users from --users until an --slo breaks; "
+                                  "report the highest load that held.", rich_help_panel=Load)] = False,
+    max_users: Annotated[int | None, Opt(help="--find-max ceiling [default: 1000].", rich_help_panel=Load)] = None,
+    step_duration: Annotated[str | None, Opt(help="--find-max: measured time per step [default: 10s].",
+                                             rich_help_panel=Load)] = None,
+    stop_timeout: Annotated[str | None, Opt(help="At the end, wait this long for turns in flight "
+                                                 "[default: 10s].", rich_help_panel=Load)] = None,
+    stream: Annotated[bool, Opt("--stream", help="Stream answers: measures TTFT, inter-token latency, tokens/s.",
+                                rich_help_panel=Agent)] = False,
+    prompts: Annotated[str | None, Opt(help="Prompts file: text lines or JSONL [default: a small bundled set].",
+                                       rich_help_panel=Agent)] = None,
+    turns: Annotated[int | None, Opt(help="Turns per session: each user keeps a conversation going "
+                                          "[default: 1].", rich_help_panel=Agent)] = None,
+    think_time: Annotated[str | None, Opt(help="Pause between a user's turns: 2s or 1-3s [default: none].",
+                                          rich_help_panel=Agent)] = None,
+    scenario: Annotated[str | None, Opt(help="Run your own Locust file (e.g. scenarios/agentos_chat.py) with "
+                                             "agno-check's live view, report and gate.",
+                                        rich_help_panel=Agent)] = None,
+    profile: Annotated[str | None, Opt(help="auto, agentos, openai or json.", rich_help_panel=Target)] = None,
+    agent_id: Annotated[str | None, Opt(help="AgentOS agent id (default: the first of GET /agents).",
+                                        rich_help_panel=Target)] = None,
+    model: Annotated[str | None, Opt(help="Model name for the openai profile.", rich_help_panel=Target)] = None,
+    endpoint: Annotated[str | None, Opt(help="Path of the json profile's endpoint (default /query).",
+                                        rich_help_panel=Target)] = None,
+    message_field: Annotated[str | None, Opt(help="json profile: request field of the message.",
+                                             rich_help_panel=Target)] = None,
+    session_field: Annotated[str | None, Opt(help="json profile: request field of the session id.",
+                                             rich_help_panel=Target)] = None,
+    response_field: Annotated[str | None, Opt(help="json profile: response field of the answer.",
+                                              rich_help_panel=Target)] = None,
+    token: Annotated[str | None, Opt(help="Bearer token (env AGNO_CHECK_TOKEN). Never printed.",
+                                     rich_help_panel=Target)] = None,
+    header: Annotated[list[str] | None, Opt("--header", "-H", help="Extra header NAME:VALUE (repeatable).",
+                                            rich_help_panel=Target)] = None,
+    timeout: Annotated[float | None, Opt(help="Seconds per turn [default: 30].", rich_help_panel=Target)] = None,
+    insecure: Annotated[bool, Opt("--insecure", help="Do not verify TLS certificates.",
+                                  rich_help_panel=Target)] = False,
+    ca_bundle: Annotated[str | None, Opt(help="CA bundle file for TLS.", rich_help_panel=Target)] = None,
+    workers: Annotated[int | None, Opt(help="Local worker processes (one per core is the usual choice).",
+                                       rich_help_panel=Dist)] = None,
+    master: Annotated[bool, Opt("--master", help="Run as master and wait for remote workers.",
+                                rich_help_panel=Dist)] = False,
+    expect_workers: Annotated[int | None, Opt(help="--master: workers to wait for [default: 1].",
+                                              rich_help_panel=Dist)] = None,
+    worker: Annotated[bool, Opt("--worker", help="Run as a worker of a master on another machine.",
+                                rich_help_panel=Dist)] = False,
+    master_host: Annotated[str | None, Opt(help="--worker: the master's address.", rich_help_panel=Dist)] = None,
+    master_port: Annotated[int | None, Opt(help="Master port [default: 5557].", rich_help_panel=Dist)] = None,
+    master_bind_host: Annotated[str | None, Opt(help="--master: address to listen on [default: all].",
+                                                rich_help_panel=Dist)] = None,
+    slo: Annotated[list[str] | None, Opt(help="SLO, e.g. p95<2000, ttft_p95<800, error_rate<0.01, rps>20, "
+                                              "tokens_per_s>100 (repeatable or comma separated).",
+                                         rich_help_panel=Gate)] = None,
+    format: Annotated[str | None, Opt(help="rich, json, junit, markdown or html.", rich_help_panel=Gate)] = None,
+    output: Annotated[str | None, Opt("--output", "-o", help="Write the report to this file.",
+                                      rich_help_panel=Gate)] = None,
+    junit: Annotated[str | None, Opt(help="Also write JUnit XML (one testcase per SLO) to this file.",
+                                     rich_help_panel=Gate)] = None,
+    markdown: Annotated[str | None, Opt(help="Also write Markdown to this file.", rich_help_panel=Gate)] = None,
+    html: Annotated[str | None, Opt(help="Also write an HTML report with charts to this file.",
+                                    rich_help_panel=Gate)] = None,
+    csv: Annotated[str | None, Opt(help="Also write Locust's CSV stats (PREFIX_stats.csv, _stats_history.csv, "
+                                        "...).", rich_help_panel=Gate)] = None,
+    config: Annotated[str | None, Opt(help="Config file (default: agno-check.toml or pyproject.toml).",
+                                      rich_help_panel=Gate)] = None,
+    quiet: Annotated[bool, Opt("--quiet", "-q", help="No live view on stderr.", rich_help_panel=Gate)] = False,
+    debug: Annotated[bool, Opt("--debug", help="Tracebacks for internal errors; Locust's own log.",
+                               rich_help_panel=Gate)] = False,
+) -> int:
+    """Load-test an agent with Locust: agent metrics (TTFT, tokens/s, agent-level errors) and an SLO gate.
+    Exit 0 passed, 1 an SLO failed, 2 could not run, 130 interrupted (the partial report is still written)."""
+    flags = dict(locals())
+    config_path = flags.pop("config")
+    for key in ("find_max", "stream", "insecure", "master", "worker", "quiet", "debug"):
+        flags[key] = flags[key] or None
+    return run_load_command(flags, config_path)
+
+
+def run_load_command(flags: dict[str, Any], config_path: str | None) -> int:
+    from agno_check.errors import ExitCode
+    from agno_check.load.settings import LoadSettings
+    from agno_check.settings import load_settings
+
+    settings = load_settings(LoadSettings, flags, "load", config_path)
+    assert isinstance(settings, LoadSettings)
+    if settings.worker:
+        settings.check_combinations()
+        from agno_check.load.worker import run_worker
+
+        return run_worker(settings.master_host or "", settings.master_port, settings.scenario, settings.debug)
+
+    from agno_check.load.live import LiveView
+    from agno_check.load.run import run_load
+
+    report = run_load(settings, lambda title: LiveView(settings.quiet, title))
+    _emit(report, settings)
+    if report.interrupted:
+        import sys
+
+        sys.stderr.write("agno-check: interrupted; the report covers the run until then\n")
+        return ExitCode.INTERRUPTED
+    return ExitCode.OK if report.passed else ExitCode.GATE_FAILED
+
+
+def _emit(report: Any, settings: Any) -> None:
+    from agno_check.cli.output import emit, write_file
+    from agno_check.load.render.html import render_html
+    from agno_check.load.render.junit import render_junit
+    from agno_check.load.render.markdown import render_markdown
+    from agno_check.load.render.terminal import render_terminal
+
+    emit(report, settings, {"json": lambda r: r.to_json(), "junit": render_junit, "markdown": render_markdown,
+                            "html": render_html}, render_terminal)
+    if settings.html:
+        write_file(settings.html, render_html(report))
+
+
+def register(app: typer.Typer) -> None:
+    app.command("load")(load)

@@ -1,0 +1,70 @@
+"""The load plan: everything a simulated user needs to talk to the target, as JSON-able data.
+
+The CLI resolves the target once (profile detection and a probe turn, over asyncio) and writes the result here;
+the plan then configures the Locust user classes in this process and, sent as a Locust custom message, in every
+worker. Credentials travel in it (local workers over loopback; remote workers over Locust's own channel, as
+any Locust master/worker setup does), and never reach a report.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import asdict, dataclass, field
+from typing import Any
+
+from agno_check.targets.profiles import AgentOSProfile, JsonProfile, OpenAIProfile, Profile
+
+
+@dataclass
+class LoadPlan:
+    host: str
+    profile: str = "json"  # agentos | openai | json | scenario
+    agent_id: str | None = None
+    user_id: str | None = None
+    model: str | None = None
+    path: str | None = None  # openai: the chat completions path
+    endpoint: str | None = None  # json: the endpoint
+    message_field: str = "message"
+    session_field: str = "session_id"
+    response_field: str = "response"
+    stream: bool = False
+    prompts: list[str] = field(default_factory=list)
+    turns: int = 1
+    think_time: tuple[float, float] | None = None
+    timeout: float = 30.0
+    token: str | None = None
+    headers: list[tuple[str, str]] = field(default_factory=list)
+    insecure: bool = False
+    ca_bundle: str | None = None
+    #: open model: arrivals per second of one dispatcher user, and its cap on turns in flight
+    rate_per_dispatcher: float | None = None
+    max_in_flight: int = 100
+    scenario: str | None = None
+
+    def to_json(self) -> str:
+        return json.dumps(asdict(self))
+
+    @classmethod
+    def from_json(cls, text: str | bytes) -> LoadPlan:
+        data: dict[str, Any] = json.loads(text)
+        if data.get("think_time") is not None:
+            data["think_time"] = tuple(data["think_time"])
+        data["headers"] = [tuple(h) for h in data.get("headers") or []]
+        return cls(**data)
+
+    def secrets(self) -> list[str]:
+        from agno_check.targets.credentials import Credentials
+
+        return Credentials(token=self.token, headers=tuple(self.headers)).secrets()
+
+
+def profile_fields(profile: Profile) -> dict[str, Any]:
+    """The plan fields that rebuild ``profile`` in another process."""
+    if isinstance(profile, AgentOSProfile):
+        return {"profile": "agentos", "agent_id": profile.agent_id, "user_id": profile.user_id}
+    if isinstance(profile, OpenAIProfile):
+        return {"profile": "openai", "model": profile.model, "path": profile.path}
+    if isinstance(profile, JsonProfile):
+        return {"profile": "json", "endpoint": profile.endpoint, "message_field": profile.message_field,
+                "session_field": profile.session_field, "response_field": profile.response_field}
+    raise ValueError(f"unknown profile {profile!r}")

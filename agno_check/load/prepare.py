@@ -1,0 +1,117 @@
+"""Before any load: resolve the target and send one probe turn, over asyncio, before Locust is imported.
+
+An unreachable or wrong target is one line and exit 2 here, in seconds, not a minute of failed requests. The
+probe reuses the readiness foundation (``open_http_target``: credentials, TLS, ``--profile auto`` detection)
+and hands the resolved profile to the Locust users as plain data (``LoadPlan``).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import socket
+import uuid
+from dataclasses import dataclass, field
+from urllib.parse import urlsplit
+
+from agno_check.errors import TargetError, TargetUnreachable, UsageError
+from agno_check.load.plan import LoadPlan, profile_fields
+from agno_check.load.settings import LoadSettings
+from agno_check.targets.spec import parse_target
+
+CONNECT_TIMEOUT_S = 5.0
+PROBE_ATTEMPTS = 3  # an intermittent failure at the start is not a wrong target
+
+
+@dataclass
+class Prepared:
+    plan: LoadPlan
+    display: str
+    notes: list[str] = field(default_factory=list)
+    streamed_probe: bool = False
+
+
+def target_url(settings: LoadSettings) -> tuple[str, str | None]:
+    """The target's URL (and a note when ``host:port`` was a guess); in-process targets are not load targets."""
+    if not settings.target:
+        raise UsageError("no target: pass TARGET, or set target in [tool.agno-check] or AGNO_CHECK_TARGET")
+    spec = parse_target(settings.target)
+    if spec.kind != "http":
+        raise UsageError(f"{settings.target!r} is an in-process agent: load tests need a served URL (serve it "
+                         "with AgentOS, then `agno-check load http://127.0.0.1:PORT`)")
+    return spec.value, spec.guessed
+
+
+def tcp_check(url: str, timeout_s: float = CONNECT_TIMEOUT_S) -> None:
+    """A connection to the target's port within a few seconds, or one line about why not."""
+    parts = urlsplit(url)
+    host = parts.hostname or ""
+    port = parts.port or (443 if parts.scheme == "https" else 80)
+    try:
+        with socket.create_connection((host, port), timeout=timeout_s):
+            return
+    except ConnectionRefusedError:
+        raise TargetUnreachable(f"connection refused by {parts.netloc}: is the service running?") from None
+    except socket.gaierror:
+        raise TargetUnreachable(f"cannot resolve host {host!r}") from None
+    except TimeoutError:
+        raise TargetUnreachable(f"{parts.netloc} did not accept a connection within {timeout_s:g} s") from None
+    except OSError as exc:
+        raise TargetUnreachable(f"cannot connect to {parts.netloc}: {exc.strerror or exc}") from None
+
+
+def base_plan(settings: LoadSettings, url: str, prompts: list[str]) -> LoadPlan:
+    from agno_check.targets.credentials import Credentials
+
+    credentials = Credentials.from_options(settings.token_value(), settings.header)  # bad --header: exit 2
+    return LoadPlan(host=url, stream=settings.stream, prompts=prompts, turns=settings.turns,
+                    think_time=settings.think_range(), timeout=settings.timeout, token=credentials.token,
+                    headers=list(credentials.headers),
+                    insecure=settings.insecure, ca_bundle=settings.ca_bundle, scenario=settings.scenario)
+
+
+async def _probe(settings: LoadSettings, url: str, plan: LoadPlan) -> Prepared:
+    from agno_check.readiness import open_http_target
+
+    target, notes = await open_http_target(url, settings)
+    try:
+        if settings.stream and not target.profile.can_stream:
+            raise UsageError(f"--stream: the {target.profile.name} profile does not stream (use agentos or openai)")
+        message = plan.prompts[0]
+        session = f"agno-check-probe-{uuid.uuid4().hex[:8]}"
+        for attempt in range(1, PROBE_ATTEMPTS + 1):
+            turn = await target.run(message, session, settings.stream)
+            definitive = turn.ok or turn.status_code in (401, 403, 404) or turn.response.redirect_blocked
+            if definitive or attempt == PROBE_ATTEMPTS:
+                break
+            wait = min(turn.response.retry_after_s() or 1.0, 5.0) if turn.rate_limited else 0.5
+            notes.append(f"probe turn {attempt} failed ({turn.failure_reason()}); retried after {wait:g} s")
+            await asyncio.sleep(wait)
+        line = f"{turn.request.line()} on {url}"
+        if turn.response.redirect_blocked:
+            raise TargetError(f"{line} redirects to another host ({turn.response.redirect_blocked}); not followed")
+        if turn.status_code in (401, 403):
+            hint = "pass --token (or --header)" if not target.credentials.present else "check --token"
+            raise UsageError(f"{line} answered {turn.status_code} to the probe turn: {hint}")
+        if turn.status_code == 404:
+            raise UsageError(f"{line} answered 404: wrong --profile, --endpoint or --agent-id?")
+        if not turn.ok:
+            raise TargetError(f"{PROBE_ATTEMPTS} probe turns failed, so the load test would measure only "
+                              f"failures: {turn.failure_reason()} ({line})")
+        if settings.stream and not turn.stream:
+            notes.append("the target answered the streamed probe turn without streaming: TTFT and tokens/s "
+                         "will not be measured")
+        for key, value in profile_fields(target.profile).items():
+            setattr(plan, key, value)
+        return Prepared(plan=plan, display=url, notes=notes, streamed_probe=turn.stream)
+    finally:
+        await target.aclose()
+
+
+def prepare(settings: LoadSettings, prompts: list[str]) -> Prepared:
+    """Resolve the target and probe it (asyncio, in this process, before Locust is imported)."""
+    url, guessed = target_url(settings)
+    tcp_check(url)
+    prepared = asyncio.run(_probe(settings, url, base_plan(settings, url, prompts)))
+    if guessed:
+        prepared.notes.insert(0, guessed)
+    return prepared

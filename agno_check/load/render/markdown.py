@@ -1,0 +1,33 @@
+"""Markdown, fit for a CI job summary."""
+
+from __future__ import annotations
+
+from agno_check.load.render.common import headline, ms, num, slo_rows, step_rows, summary_rows
+from agno_check.load.report import LoadReport
+
+
+def _cell(text: str) -> str:
+    return text.replace("|", "\\|").replace("\n", " ")
+
+
+def render_markdown(report: LoadReport) -> str:
+    lines = [f"## {headline(report)}", "", "| metric | value |", "|---|---|"]
+    lines += [f"| {label} | {_cell(value)} |" for label, value in summary_rows(report)]
+    if report.slo:
+        lines += ["", "| SLO | observed | verdict |", "|---|---|---|"]
+        lines += [f"| `{expr}` | {observed} | {'✅ pass' if passed else '❌ fail'} |"
+                  for expr, observed, passed in slo_rows(report)]
+    if report.find_max:
+        lines += ["", "| users | req/s | p95 | error rate | held |", "|---|---|---|---|---|"]
+        for step in step_rows(report):
+            rate = "—" if step.get("error_rate") is None else f"{step['error_rate']:.2%}"
+            lines.append(f"| {step['users']} | {num(step.get('rps'))} | {ms(step.get('p95'))} | {rate} | "
+                         f"{'yes' if step['held'] else 'no: ' + _cell(', '.join(step.get('broken') or []))} |")
+    if report.errors:
+        lines += ["", "| failure kind | count | example |", "|---|---|---|"]
+        lines += [f"| {_cell(e.kind)} | {e.count} | {_cell(e.example)} |" for e in report.errors]
+    if report.reasons:
+        lines += ["", "**Gate failed:** " + "; ".join(_cell(r) for r in report.reasons)]
+    for note in report.notes:
+        lines += ["", f"_{_cell(note)}_"]
+    return "\n".join(lines) + "\n"

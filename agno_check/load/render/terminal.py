@@ -1,0 +1,53 @@
+"""The rich summary: totals, agent metrics, errors by kind, SLO verdicts."""
+
+from __future__ import annotations
+
+from rich.console import Console
+from rich.table import Table
+from rich.text import Text
+
+from agno_check.load.render.common import headline, ms, num, slo_rows, step_rows, summary_rows
+from agno_check.load.report import LoadReport
+
+
+def render_terminal(report: LoadReport, console: Console) -> None:
+    table = Table(title=headline(report), title_justify="left", show_header=False)
+    table.add_column("metric", style="bold")
+    table.add_column("value")
+    for label, value in summary_rows(report):
+        table.add_row(label, value)
+    console.print(table)
+    if report.find_max:
+        steps = Table(title="find-max steps", title_justify="left")
+        for column in ("users", "req/s", "p95", "TTFT p95", "error rate", "held"):
+            steps.add_column(column)
+        for step in step_rows(report):
+            steps.add_row(str(step["users"]), num(step.get("rps")), ms(step.get("p95")), ms(step.get("ttft_p95")),
+                          "—" if step.get("error_rate") is None else f"{step['error_rate']:.2%}",
+                          Text("yes", style="green") if step["held"] else
+                          Text("no: " + ", ".join(step.get("broken") or []), style="red"))
+        console.print(steps)
+    if report.errors:
+        errors = Table(title="failures by kind", title_justify="left")
+        errors.add_column("kind")
+        errors.add_column("count", justify="right")
+        errors.add_column("example", overflow="fold")
+        for error in report.errors:
+            errors.add_row(error.kind, f"{error.count:,}", error.example)
+        console.print(errors)
+    if report.slo:
+        slos = Table(title="SLOs", title_justify="left")
+        slos.add_column("SLO")
+        slos.add_column("observed", justify="right")
+        slos.add_column("verdict")
+        for expr, observed, passed in slo_rows(report):
+            slos.add_row(expr, observed, Text("pass", style="green") if passed else Text("FAIL", style="bold red"))
+        console.print(slos)
+    for note in report.notes:
+        console.print(Text(note, style="dim"))
+    if report.interrupted:
+        console.print(Text("INTERRUPTED: the numbers above cover the run until Ctrl-C", style="bold yellow"))
+    verdict = Text("PASSED", style="bold green") if report.passed else Text("FAILED", style="bold red")
+    console.print(Text.assemble("gate ", verdict))
+    for reason in report.reasons:
+        console.print(Text(f"  - {reason}", style="red"))

@@ -1,0 +1,124 @@
+"""`agno-check load` end to end, minus the command line: check the options, probe the target (asyncio, before
+Locust is imported), run the engine, build the report. Everything that can be refused is refused before the
+first simulated user starts (exit 2).
+"""
+
+from __future__ import annotations
+
+import math
+from typing import Any
+
+from agno_check.errors import UsageError
+from agno_check.load.prepare import Prepared, base_plan, prepare, target_url, tcp_check
+from agno_check.load.prompts import BUNDLED_PROMPTS, read_prompts
+from agno_check.load.report import LoadReport, build_report
+from agno_check.load.settings import LoadSettings
+from agno_check.slo import parse_slos
+from agno_check.targets.credentials import Redactor
+
+
+def run_load(settings: LoadSettings, view_factory: Any) -> LoadReport:
+    settings.check_combinations()
+    slos = parse_slos(settings.slo)
+    prompts = read_prompts(settings.prompts) if settings.prompts else list(BUNDLED_PROMPTS)
+    if settings.scenario:
+        return _run_scenario(settings, slos, prompts, view_factory)
+    prepared = prepare(settings, prompts)
+    plan = prepared.plan
+    dispatchers = max(1, settings.expect_workers or 1) if settings.master else max(1, settings.workers)
+    if settings.rate:
+        plan.rate_per_dispatcher = settings.rate / dispatchers
+        plan.max_in_flight = max(1, math.ceil(settings.users / dispatchers))
+
+    from agno_check.load.engine import Engine  # Locust (and gevent's patching) from here on
+    from agno_check.load.users import AgnoCheckUser
+
+    AgnoCheckUser.configure(plan)
+    shape = None
+    if settings.stages:
+        from agno_check.load.shapes import StagesShape
+
+        shape = StagesShape.from_text(settings.stages)
+    streamed = settings.stream and prepared.streamed_probe
+    cap = None if (settings.stages or settings.find_max) else settings.duration
+    title = f"agno-check load {prepared.display} ({plan.profile}{', streamed' if streamed else ''})"
+    return _execute(settings, slos, view_factory(title), Engine, [AgnoCheckUser], shape, streamed, cap,
+                    prepared, plan.profile)
+
+
+def _run_scenario(settings: LoadSettings, slos: list[Any], prompts: list[str], view_factory: Any) -> LoadReport:
+    url = None
+    if settings.target:
+        url, _ = target_url(settings)
+        tcp_check(url)
+    plan = base_plan(settings, url or "", prompts)
+    plan.profile = "scenario"
+    from agno_check.load.engine import Engine
+    from agno_check.load.scenario import apply_plan, load_scenario, scenario_host, scenario_streams
+
+    classes, shape = load_scenario(settings.scenario or "")
+    if not url:
+        url = scenario_host(classes)
+        if not url:
+            raise UsageError(f"--scenario {settings.scenario}: no host: pass TARGET, or set host on a user class")
+        tcp_check(url)
+    plan.host = url
+    apply_plan(classes, plan)
+    streamed = scenario_streams(classes)
+    prepared = Prepared(plan=plan, display=url, notes=[], streamed_probe=streamed)
+    title = f"agno-check load {url} (scenario {settings.scenario})"
+    return _execute(settings, slos, view_factory(title), Engine, classes, shape, streamed, settings.duration,
+                    prepared, "scenario")
+
+
+def _execute(settings: LoadSettings, slos: list[Any], view: Any, engine_cls: Any, classes: list[type], shape: Any,
+             streamed: bool, cap: float | None, prepared: Prepared, profile: str) -> LoadReport:
+    from agno_check.load.engine import quiet_locust_logging
+
+    quiet_locust_logging(settings.debug)
+    engine = engine_cls(settings, prepared.plan, slos, view, classes, shape=shape, streamed=streamed,
+                        duration_cap_s=cap)
+    view.start()
+    try:
+        result = engine.run()
+    finally:
+        view.stop()
+    find_max = result.find_max.as_dict() if result.find_max else None
+    find_max_values = None
+    if result.find_max and result.find_max.steps:
+        chosen = result.find_max.best or result.find_max.steps[0]
+        find_max_values = chosen.values
+    if settings.find_max:
+        users = max((s.users for s in result.find_max.steps), default=0) if result.find_max else 0
+    elif settings.stages and shape is not None:
+        users = shape.peak_users
+    elif shape is not None:
+        users = result.peak_users
+    else:
+        users = settings.users
+    counters = result.total.counters
+    open_model = None
+    if settings.rate:
+        open_model = {"rate": settings.rate, "arrivals": counters.get("arrivals", 0),
+                      "late_arrivals": counters.get("late_arrivals", 0), "max_in_flight": settings.users}
+        if counters.get("late_arrivals"):
+            result.notes.append(f"{counters['late_arrivals']} of {counters.get('arrivals', 0)} arrivals started "
+                                "late (every in-flight slot busy, or the generator behind): their wait counts "
+                                "as latency; raise --users to allow more turns in flight")
+    plan = prepared.plan
+    echo = settings.echo()
+    echo["resolved"] = {k: v for k, v in {
+        "profile": plan.profile, "agent_id": plan.agent_id, "model": plan.model,
+        "endpoint": plan.endpoint if plan.profile == "json" else None,
+        "path": plan.path if plan.profile == "openai" else None}.items() if v is not None}
+    if settings.scenario:
+        echo["scenario"] = settings.scenario
+    redact = Redactor(plan.secrets())
+    return build_report(
+        target=prepared.display, profile=profile, streamed=streamed, users=users,
+        spawn_rate=settings.spawn_rate or (float(settings.users) if not settings.rate else None),
+        total=result.total, duration_s=result.duration_s, workers=result.workers, slos=slos,
+        timeline=result.timeline, settings=echo, started_at=result.started_at, interrupted=result.interrupted,
+        notes=[*prepared.notes, *result.notes], redact=redact, find_max=find_max, find_max_values=find_max_values,
+        open_model=open_model,
+    )

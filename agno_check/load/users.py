@@ -1,0 +1,443 @@
+"""Abstract Locust users that talk to agents: ``AgentOSUser``, ``OpenAIUser``, ``JsonUser`` (subclass them).
+
+They are ``FastHttpUser``s (geventhttpclient: about 4x the requests per core of ``HttpUser``); a streamed
+answer is read line by line with ``resp.stream.readline(b"\\n")``, the one incremental reader FastHttpUser has
+(``iter_lines``/``iter_content`` block to the end of the body). Requests and answers go through the profiles in
+``agno_check.targets.profiles``, the same code the readiness checks use, so there is one definition of each
+protocol.
+
+Every turn fires one Locust request event (the whole turn, first byte sent to last byte received; a failure
+carries a ``TurnFailure`` whose ``kind`` separates 429s and agent-level errors from broken HTTP), and a streamed
+turn fires three more, merged across workers like any request: ``TTFT`` (start to first content token), ``ITL``
+(mean gap between tokens) and ``TOKENS`` (``response_length`` = output tokens, from ``usage`` when the target
+reports it, else content chunks).
+
+A scenario file sets class attributes::
+
+    class Chat(AgentOSUser):
+        agent_id = "helpdesk"
+        stream = True
+        turns = 3                 # one session, three turns, history grows
+        think_time = (1.0, 3.0)   # seconds between turns
+"""
+
+from __future__ import annotations
+
+import functools
+import json
+import os
+import random
+import time
+import uuid
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from typing import Any, ClassVar
+
+import gevent
+from gevent.pool import Pool
+from locust import FastHttpUser, task
+from locust.user.users import LOCUST_STATE_STOPPING
+
+from agno_check.load.failures import (
+    AgentError,
+    EmptyAnswer,
+    HttpStatus,
+    NotJson,
+    RateLimited,
+    StreamBroken,
+    TooLarge,
+    TurnFailure,
+    TurnTimeout,
+)
+from agno_check.load.plan import LoadPlan
+from agno_check.load.prompts import BUNDLED_PROMPTS
+from agno_check.targets.base import ParsedTurn, RequestSpec
+from agno_check.targets.profiles import AgentOSProfile, JsonProfile, OpenAIProfile, Profile
+from agno_check.targets.sse import SseParser
+
+MAX_BODY_BYTES = 8 * 1024 * 1024
+METRIC_TYPES = frozenset({"TTFT", "ITL", "TOKENS"})
+
+
+@dataclass
+class TurnResult:
+    """What one turn gave, for scenario code that wants to look (``self.run_turn(...)`` returns it)."""
+
+    ok: bool
+    status_code: int
+    latency_ms: float
+    parsed: ParsedTurn = field(default_factory=ParsedTurn)
+    failure: TurnFailure | None = None
+    ttft_ms: float | None = None
+    output_tokens: int | None = None
+    token_times_ms: list[float] = field(default_factory=list)
+
+
+def _agent_ids(body: Any) -> list[str]:
+    agents = body if isinstance(body, list) else body.get("agents") if isinstance(body, dict) else None
+    ids = [a.get("id") or a.get("agent_id") for a in agents or [] if isinstance(a, dict)]
+    return [str(i) for i in ids if i]
+
+
+class AgentUser(FastHttpUser):
+    """One simulated person talking to an agent service; subclasses choose the protocol."""
+
+    abstract = True
+    profile_name: ClassVar[str] = ""
+    #: AgentOS
+    agent_id: str | None = None
+    user_id: str | None = None
+    #: OpenAI-compatible
+    model: str | None = None
+    chat_path: str = "/v1/chat/completions"
+    #: seed-style JSON
+    endpoint: str = "/query"
+    message_field: str = "message"
+    session_field: str = "session_id"
+    response_field: str = "response"
+    #: what every user does
+    stream: bool = False
+    prompts: Sequence[str] = BUNDLED_PROMPTS
+    turns: int = 1
+    think_time: tuple[float, float] | None = None
+    timeout: float = 30.0
+    token: str | None = None  # falls back to AGNO_CHECK_TOKEN
+    extra_headers: Sequence[tuple[str, str]] = ()
+    #: open model (``--rate``): this user dispatches arrivals instead of taking turns itself
+    rate_per_dispatcher: float | None = None
+    max_in_flight: int = 100
+    #: FastHttpUser options; agno-check verifies TLS unless told not to (Locust's own default is not to)
+    insecure = False
+    network_timeout = 30.0
+    connection_timeout = 10.0
+
+    _discovered_agent: ClassVar[str | None] = None
+
+    @classmethod
+    def configure(cls, plan: LoadPlan) -> None:
+        """Take a resolved plan (the CLI's, or the master's in a worker); set before any user is spawned."""
+        cls.host = plan.host
+        cls.profile_name = plan.profile if plan.profile != "scenario" else cls.profile_name
+        cls.agent_id, cls.user_id = plan.agent_id, plan.user_id
+        cls.model = plan.model
+        cls.chat_path = plan.path or cls.chat_path
+        cls.endpoint = plan.endpoint or cls.endpoint
+        cls.message_field, cls.session_field = plan.message_field, plan.session_field
+        cls.response_field = plan.response_field
+        cls.stream = plan.stream
+        cls.prompts = tuple(plan.prompts) or BUNDLED_PROMPTS
+        cls.turns, cls.think_time = plan.turns, plan.think_time
+        cls.apply_connection(plan)
+        cls.rate_per_dispatcher, cls.max_in_flight = plan.rate_per_dispatcher, plan.max_in_flight
+        if plan.rate_per_dispatcher:
+            cls.concurrency = plan.max_in_flight
+
+    @classmethod
+    def apply_connection(cls, plan: LoadPlan) -> None:
+        """Timeouts, TLS and credentials (also applied to a scenario's own users)."""
+        cls.timeout = plan.timeout
+        cls.network_timeout = plan.timeout
+        cls.connection_timeout = min(plan.timeout, 10.0)
+        cls.token = plan.token
+        cls.extra_headers = tuple(plan.headers)
+        cls.insecure = plan.insecure
+        if plan.ca_bundle:
+            import gevent.ssl
+
+            cls.ssl_context_factory = functools.partial(gevent.ssl.create_default_context, cafile=plan.ca_bundle)
+
+    # --- the profile -----------------------------------------------------------------------------------------
+
+    def build_profile(self) -> Profile:
+        name = self.profile_name
+        if name == "agentos":
+            return AgentOSProfile(agent_id=self.agent_id or self._discover_agent(), user_id=self.user_id)
+        if name == "openai":
+            return OpenAIProfile(model=self.model or "default", path=self.chat_path)
+        if name == "json":
+            return JsonProfile(endpoint=self.endpoint, message_field=self.message_field,
+                               session_field=self.session_field, response_field=self.response_field)
+        raise ValueError(f"{type(self).__name__}: unknown profile {name!r} (subclass AgentOSUser, OpenAIUser or "
+                         "JsonUser)")
+
+    def _discover_agent(self) -> str:
+        """AgentOS without ``agent_id``: the first agent of ``GET /agents``, once per class (no request event)."""
+        cls = type(self)
+        if cls._discovered_agent is None:
+            response = self.client.client.urlopen(f"{self.host}/agents", method="GET", headers=self._headers())
+            ids = _agent_ids(json.loads(response.content or b"null"))
+            if not ids:
+                raise ValueError(f"GET {self.host}/agents listed no agent: set agent_id on {cls.__name__}")
+            cls._discovered_agent = ids[0]
+        return cls._discovered_agent
+
+    def _headers(self) -> dict[str, str]:
+        headers = {"User-Agent": "agno-check-load"}
+        token = self.token or os.environ.get("AGNO_CHECK_TOKEN")
+        if token:
+            headers["Authorization"] = f"Bearer {token}"
+        headers.update(dict(self.extra_headers))
+        return headers
+
+    # --- Locust life cycle ---------------------------------------------------------------------------------------
+
+    def on_start(self) -> None:
+        self.profile = self.build_profile()
+        self.auth_headers = self._headers()
+        self._prompt_index = random.randrange(len(self.prompts))
+        self._new_session()
+
+    def wait_time(self) -> float:
+        if self.think_time and not self.rate_per_dispatcher:
+            low, high = self.think_time
+            return random.uniform(low, high)
+        return 0.0
+
+    def _new_session(self) -> None:
+        old = getattr(self, "session_id", None)
+        if old and isinstance(self.profile, OpenAIProfile):
+            self.profile.history.pop(old, None)  # client-side history of a finished conversation
+        self.session_id = f"agno-check-load-{uuid.uuid4().hex[:12]}"
+        self.turns_in_session = 0
+
+    def next_prompt(self) -> str:
+        prompt = self.prompts[self._prompt_index % len(self.prompts)]
+        self._prompt_index += 1
+        return prompt
+
+    @task
+    def chat(self) -> None:
+        """One turn of the user's conversation (or, in the open model, the arrival dispatcher)."""
+        if self.rate_per_dispatcher:
+            self.dispatch_arrivals()
+            return
+        if self.turns_in_session >= self.turns:
+            self._new_session()
+        self.turns_in_session += 1
+        self.run_turn(self.next_prompt(), self.session_id)
+
+    # --- one turn ----------------------------------------------------------------------------------------------
+
+    def run_turn(self, message: str, session_id: str | None = None, *, started: float | None = None) -> TurnResult:
+        """Send one turn, read the answer, fire the request event(s). ``started``: the intended start
+        (open model), so that time spent waiting for a free slot counts as latency."""
+        spec = self.profile.run_request(message, session_id, self.stream and self.profile.can_stream)
+        start = time.perf_counter() if started is None else started
+        deadline = gevent.Timeout(max(0.001, self.timeout - (time.perf_counter() - start)))
+        deadline.start()
+        try:
+            result = self._exchange(spec, start, deadline)
+        finally:
+            deadline.close()
+        if result.ok:
+            self.profile.remember(session_id, message, result.parsed.content)
+        return result
+
+    def _request_kwargs(self, spec: RequestSpec) -> dict[str, Any]:
+        headers = {**self.auth_headers, **spec.headers}
+        kwargs: dict[str, Any] = {"headers": headers, "allow_redirects": False}
+        if spec.data is not None:
+            kwargs["data"] = spec.data
+        elif spec.json is not None:
+            kwargs["json"] = spec.json
+        elif spec.content is not None:
+            kwargs["data"] = spec.content
+        if spec.params:
+            kwargs["params"] = spec.params
+        if spec.stream:
+            headers["Accept"] = "text/event-stream"
+            headers["Accept-Encoding"] = "identity"  # a compressed stream would arrive in one piece
+        return kwargs
+
+    def _exchange(self, spec: RequestSpec, start: float, deadline: gevent.Timeout) -> TurnResult:
+        name = spec.path
+        try:
+            resp_cm = self.client.request(spec.method, spec.path, name=name, stream=spec.stream,
+                                          catch_response=True, **self._request_kwargs(spec))
+        except gevent.Timeout as exc:
+            if exc is not deadline:
+                raise
+            failure = TurnTimeout(f"{spec.line()}: no complete answer within {self.timeout:g} s")
+            self._fire(spec.method, name, start, failure)
+            return TurnResult(False, 0, (time.perf_counter() - start) * 1000, failure=failure)
+        with resp_cm as resp:
+            result = self._read(spec, resp, start, deadline)
+            resp.request_meta["response_time"] = result.latency_ms
+            resp.request_meta["response_length"] = len(result.parsed.content)
+            if result.failure is None:
+                resp.success()
+            else:
+                resp.failure(result.failure)
+        if result.ok and result.ttft_ms is not None:
+            self._fire_stream_metrics(name, start, result)
+        return result
+
+    def _read(self, spec: RequestSpec, resp: Any, start: float, deadline: gevent.Timeout) -> TurnResult:
+        status = int(getattr(resp, "status_code", 0) or 0)
+        error = resp.request_meta.get("exception")
+        try:
+            if status == 0:  # no HTTP answer: refused, reset, timed out
+                failure = TurnTimeout(f"{spec.line()}: no complete answer within {self.timeout:g} s") \
+                    if error is deadline else error
+                return self._result(False, status, start, failure=failure)
+            if not 200 <= status < 300:
+                excerpt = " ".join(self._body(resp)[:300].decode("utf-8", "replace").split())[:120]
+                failure = RateLimited(f"HTTP 429: {excerpt}") if status == 429 else HttpStatus(status, excerpt)
+                return self._result(False, status, start, failure=failure)
+            content_type = (resp.headers.get("content-type") or "") if resp.headers else ""
+            if spec.stream and "text/event-stream" in content_type:
+                return self._read_stream(resp, status, start)
+            body = self._body(resp)
+            try:
+                data = json.loads(body)
+            except ValueError:
+                return self._result(False, status, start, failure=NotJson(
+                    f"{spec.line()} answered {status} with {content_type or 'no content type'}, not JSON"))
+            return self._judge(self.profile.parse(data), status, start)
+        except gevent.Timeout as exc:
+            if exc is not deadline:
+                raise
+            return self._result(False, status, start, failure=TurnTimeout(
+                f"{spec.line()}: no complete answer within {self.timeout:g} s"))
+        except TurnFailure as failure:
+            return self._result(False, status, start, failure=failure)
+        except Exception as exc:  # a broken connection mid-body
+            return self._result(False, status, start, failure=StreamBroken(
+                f"{spec.line()}: {type(exc).__name__}: {exc}"))
+
+    @staticmethod
+    def _body(resp: Any) -> bytes:
+        content = resp.content
+        if content is not None and len(content) > MAX_BODY_BYTES:
+            raise TooLarge(f"answer over {MAX_BODY_BYTES // (1024 * 1024)} MiB")
+        return bytes(content or b"")
+
+    def _read_stream(self, resp: Any, status: int, start: float) -> TurnResult:
+        reader = self.profile.stream_reader()
+        parser = SseParser()
+        token_times: list[float] = []
+        stream = resp.stream
+        size = 0
+        while True:
+            line = stream.readline(b"\n")
+            if not line:
+                break
+            size += len(line)
+            if size > MAX_BODY_BYTES:
+                raise TooLarge(f"streamed more than {MAX_BODY_BYTES // (1024 * 1024)} MiB")
+            event = parser.feed(line.decode("utf-8", "replace").rstrip("\n"))
+            if event is not None and reader.feed(event):
+                token_times.append((time.perf_counter() - start) * 1000.0)
+        event = parser.flush()
+        if event is not None and reader.feed(event):
+            token_times.append((time.perf_counter() - start) * 1000.0)
+        parsed = reader.finish()
+        if not reader.done and parsed.agent_error is None:
+            return self._result(False, status, start, parsed=parsed,
+                                failure=StreamBroken("the stream ended without its final event"))
+        result = self._judge(parsed, status, start)
+        result.ttft_ms = token_times[0] if token_times else None
+        tokens = parsed.output_tokens if parsed.output_tokens else len(token_times)
+        result.output_tokens = tokens
+        result.token_times_ms = token_times
+        return result
+
+    def _judge(self, parsed: ParsedTurn, status: int, start: float) -> TurnResult:
+        if parsed.agent_error is not None:
+            return self._result(False, status, start, parsed=parsed,
+                                failure=AgentError(f"agent error inside HTTP {status}: {parsed.agent_error[:160]}"))
+        if not parsed.content.strip():
+            return self._result(False, status, start, parsed=parsed,
+                                failure=EmptyAnswer(f"empty content inside HTTP {status}"))
+        return self._result(True, status, start, parsed=parsed)
+
+    @staticmethod
+    def _result(ok: bool, status: int, start: float, *, parsed: ParsedTurn | None = None,
+                failure: Any = None) -> TurnResult:
+        if failure is not None and not isinstance(failure, TurnFailure | BaseException):
+            failure = TurnFailure(str(failure))
+        return TurnResult(ok, status, (time.perf_counter() - start) * 1000.0, parsed or ParsedTurn(),
+                          failure=failure)
+
+    # --- events ------------------------------------------------------------------------------------------------
+
+    def _fire(self, request_type: str, name: str, start: float, exception: BaseException | None,
+              response_time: float | None = None, length: int = 0) -> None:
+        self.environment.events.request.fire(
+            request_type=request_type, name=name,
+            response_time=(time.perf_counter() - start) * 1000.0 if response_time is None else response_time,
+            response_length=length, exception=exception, context={}, response=None, url=None,
+            start_time=time.time())
+
+    def _fire_stream_metrics(self, name: str, start: float, result: TurnResult) -> None:
+        times = result.token_times_ms
+        tokens = result.output_tokens or 0
+        assert result.ttft_ms is not None
+        self._fire("TTFT", name, start, None, response_time=result.ttft_ms)
+        if tokens > 1 and len(times) > 1:
+            self._fire("ITL", name, start, None, response_time=(times[-1] - times[0]) / (tokens - 1))
+        self._fire("TOKENS", name, start, None, response_time=(times[-1] - times[0]) if times else 0.0,
+                   length=tokens)
+
+    # --- open model ----------------------------------------------------------------------------------------------
+
+    def dispatch_arrivals(self) -> None:
+        """Start a turn at every intended time ``start + k / rate``, whatever the answers' latency; a turn's
+        latency counts from its intended time, so a saturated target cannot hide behind slow arrivals."""
+        rate = float(self.rate_per_dispatcher or 1.0)
+        pool = Pool(self.max_in_flight)
+        collector = getattr(self.environment, "agno_check_collector", None)
+        origin = time.perf_counter()
+        k = 0
+        try:
+            while self._state != LOCUST_STATE_STOPPING:
+                intended = origin + k / rate
+                delay = intended - time.perf_counter()
+                if delay > 0:
+                    gevent.sleep(delay)
+                    if self._state == LOCUST_STATE_STOPPING:
+                        break
+                late = pool.full() or time.perf_counter() - intended > 0.1
+                if pool.full():
+                    pool.wait_available()
+                pool.spawn(self._arrival, intended)
+                if collector is not None:
+                    collector.count("arrivals")
+                    if late:
+                        collector.count("late_arrivals")
+                k += 1
+            pool.join(timeout=self.environment.stop_timeout or 0)
+        finally:
+            pool.kill(block=False)
+
+    def _arrival(self, intended: float) -> None:
+        session = f"agno-check-load-{uuid.uuid4().hex[:12]}" if self.profile.stateful_sessions else None
+        self.run_turn(self.next_prompt(), session, started=intended)
+
+
+class AgentOSUser(AgentUser):
+    """AgentOS: ``POST /agents/{agent_id}/runs`` (form), SSE events when ``stream``; ``agent_id`` defaults to
+    the first agent of ``GET /agents``."""
+
+    abstract = True
+    profile_name = "agentos"
+
+
+class OpenAIUser(AgentUser):
+    """OpenAI-compatible chat completions; history is kept client-side, so ``turns`` grows the messages."""
+
+    abstract = True
+    profile_name = "openai"
+
+
+class JsonUser(AgentUser):
+    """A seed-style JSON endpoint: ``POST /query {"message", "session_id"}`` -> ``{"response"}``."""
+
+    abstract = True
+    profile_name = "json"
+
+
+class AgnoCheckUser(AgentUser):
+    """The user `agno-check load URL` runs: configured from the plan (``configure``) before spawning."""
+
+    abstract = False

@@ -1,0 +1,85 @@
+"""A Locust worker of agno-check: ``python -m agno_check.load.worker --master-host H [--master-port P]``.
+
+`agno-check load --workers N` starts N of these on this machine; ``agno-check load --worker --master-host H``
+runs one in the foreground on another machine. The plan (target, profile, prompts, credentials) comes from the
+master as a Locust custom message when the worker connects, so a remote worker needs no other flag; workers of a
+``--scenario`` run load the same file themselves. Turn metrics go back as a delta with every stats report, once a
+second (Locust's default is every 3 s) so the master's timeline and live view stay current.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from typing import Any
+
+
+def run_worker(master_host: str, master_port: int, scenario: str | None = None, debug: bool = False) -> int:
+    import locust.runners
+    from locust.env import Environment
+
+    from agno_check.load import engine  # imports Locust (gevent patching) in this process only
+    from agno_check.load.listeners import Collector
+    from agno_check.load.plan import LoadPlan
+    from agno_check.load.users import AgentUser, AgnoCheckUser
+
+    engine.quiet_locust_logging(debug)
+    locust.runners.WORKER_REPORT_INTERVAL = 1.0
+    if scenario:
+        from agno_check.load.scenario import apply_plan, load_scenario
+
+        classes, _shape = load_scenario(scenario)
+    else:
+        classes = [AgnoCheckUser]
+    env = Environment(user_classes=classes, events=locust.events)
+    Collector("worker").attach(env)
+
+    def on_plan(environment: Any, msg: Any, **_: Any) -> None:
+        plan = LoadPlan.from_json(msg.data)
+        if scenario:
+            apply_plan(classes, plan)
+        else:
+            AgnoCheckUser.configure(plan)
+        environment.host = plan.host
+        for cls in classes:
+            if issubclass(cls, AgentUser) and not scenario:
+                cls.host = plan.host
+
+    def on_hurry(environment: Any, msg: Any, **_: Any) -> None:
+        environment.stop_timeout = 0.0
+
+    handlers = {engine.PLAN_MESSAGE: on_plan, engine.HURRY_MESSAGE: on_hurry}
+
+    class PlannedWorkerRunner(locust.runners.WorkerRunner):
+        """Registers agno-check's messages before connecting: the master sends the plan right after its ack,
+        possibly before ``create_worker_runner`` would have returned."""
+
+        def connect_to_master(self) -> None:
+            for name, handler in handlers.items():
+                if name not in self.custom_messages:
+                    self.register_message(name, handler)
+            super().connect_to_master()
+
+    runner = env._create_runner(PlannedWorkerRunner, master_host, master_port)
+    runner.greenlet.join()
+    return 0
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="agno_check.load.worker")
+    parser.add_argument("--master-host", required=True)
+    parser.add_argument("--master-port", type=int, default=5557)
+    parser.add_argument("--scenario")
+    parser.add_argument("--debug", action="store_true")
+    args = parser.parse_args(argv)
+    try:
+        return run_worker(args.master_host, args.master_port, args.scenario, args.debug)
+    except KeyboardInterrupt:
+        return 130
+    except Exception as exc:  # one line for the master to show
+        sys.stderr.write(f"agno-check worker: {type(exc).__name__}: {exc}\n")
+        return 2
+
+
+if __name__ == "__main__":
+    sys.exit(main())
