@@ -26,7 +26,9 @@ async def _run_one(spec: CheckSpec, ctx: CheckContext, time_left_s: float) -> Ou
     if ctx.settings.passive and spec.intrusive:
         return Outcome("skip", "intrusive check; --passive was given")
     if ctx.target_kind not in spec.targets:
-        return Outcome("skip", spec.inprocess_skip or f"does not apply to a {ctx.target_kind} target")
+        if ctx.target_kind == "inprocess":
+            return Outcome("skip", spec.inprocess_skip or "does not apply to an in-process target")
+        return Outcome("skip", "reads the agent object: run against module:agent or path/to/app.py:agent")
     if time_left_s <= 0:
         ctx.extras["max_time_reached"] = True
         return Outcome("error", f"not run: the whole run's bound (--max-time {ctx.settings.max_time:g} s) "

@@ -188,18 +188,22 @@ def _model_notes(sites: list[ModelSite], live: bool) -> list[str]:
     return notes
 
 
-def _redirect_models(obj: Any, nodes: list[AgentNode], redirector: Any) -> list[ModelSite]:
-    """Point every model at the simulator; agents/teams with no model (agno would default to OpenAI
-    Responses, on the network) get a stand-in too. Members of a team inherit the team's model."""
+def _default_model_sites(nodes: list[AgentNode], how: str) -> list[ModelSite]:
+    """Agents/teams with no model: agno gives them its default (OpenAI Responses, on the network) at run time.
+    Team members inherit their team's model, so only the root and teams count."""
     from agno_check.targets.model_control import ModelSite
 
-    sites: list[ModelSite] = []
-    for node in nodes:
-        if getattr(node.obj, "model", "absent") is None and (node.kind == "team" or node is nodes[0]):
-            default = "agno default OpenAIResponses(id='gpt-5.4')"
-            redirector.patches.set(node.obj, "model", redirector.stand_in(default))
-            sites.append(ModelSite(path=f"{node.path}.model", declared=None, how="stand-in"))
-    return sites + redirector.redirect(obj)
+    return [ModelSite(path=f"{node.path}.model", declared=None, how=how) for node in nodes
+            if getattr(node.obj, "model", "absent") is None and (node.kind == "team" or node is nodes[0])]
+
+
+def _redirect_models(obj: Any, nodes: list[AgentNode], redirector: Any) -> list[ModelSite]:
+    """Point every model at the simulator; a missing model (agno's default) gets a stand-in too."""
+    defaults = _default_model_sites(nodes, "stand-in")
+    for site in defaults:
+        node = next(n for n in nodes if f"{n.path}.model" == site.path)
+        redirector.patches.set(node.obj, "model", redirector.stand_in("gpt-5.4"))
+    return defaults + redirector.redirect(obj, nodes[0].path)
 
 
 async def _start(thing: Any) -> Any:
@@ -235,7 +239,7 @@ async def open_inprocess_target(spec: str, settings: Any) -> AsyncIterator[Opene
         patches = Patches()
         stack.callback(patches.restore)
         if live:
-            sites = declared_sites(obj)
+            sites = _default_model_sites(nodes, "live") + declared_sites(obj, kind)
         else:
             from agno_check.sim.server import SimServer
 

@@ -45,6 +45,8 @@ class ModelSite:
 
     @property
     def description(self) -> str:
+        if self.declared is None:
+            return "agno's default OpenAIResponses(id='gpt-5.4')"
         if isinstance(self.declared, str):
             return repr(self.declared)
         return f"{type(self.declared).__name__}(id={getattr(self.declared, 'id', '?')!r})"
@@ -104,7 +106,7 @@ def _walkable(value: Any) -> bool:
     return _is_agno_object(value) and hasattr(value, "__dict__")
 
 
-def model_sites(root: Any) -> list[tuple[Any, str, int | None, str, Any]]:
+def model_sites(root: Any, label: str = "") -> list[tuple[Any, str, int | None, str, Any]]:
     """Every model reachable from an Agent/Team: (owner, attribute, index in a fallback list or None, path,
     value). Agents, teams, members and agno helper objects (managers, fallback configs, toolkits) are walked."""
     found: list[tuple[Any, str, int | None, str, Any]] = []
@@ -133,7 +135,7 @@ def model_sites(root: Any) -> list[tuple[Any, str, int | None, str, Any]]:
             elif _walkable(value):
                 visit(value, f"{path}.", depth + 1)
 
-    visit(root, "", 0)
+    visit(root, f"{label}." if label else "", 0)
     return found
 
 
@@ -227,7 +229,7 @@ class Redirector:
         model.client, model.async_client = client, async_client
         return model
 
-    def redirect(self, root: Any) -> list[ModelSite]:
+    def redirect(self, root: Any, label: str = "") -> list[ModelSite]:
         """Redirect every model reachable from ``root``; one ModelSite per place, with how it was handled."""
         for obj in walked_objects(root):  # agno fills some slots during runs (compression/compaction models)
             for name in MODEL_SLOTS:
@@ -236,7 +238,7 @@ class Redirector:
         sites: list[ModelSite] = []
         done: dict[int, Any] = {}  # id(declared model) -> what replaces it (itself when redirected in place)
         replaced_lists: dict[tuple[int, str], list[Any]] = {}
-        for owner, name, index, path, value in model_sites(root):
+        for owner, name, index, path, value in model_sites(root, label):
             key = id(value)
             if key not in done or isinstance(value, str):
                 if _is_model(value) and is_openai_compatible(value) and self.redirect_in_place(value):
@@ -258,6 +260,6 @@ class Redirector:
         return sites
 
 
-def declared_sites(root: Any) -> list[ModelSite]:
+def declared_sites(root: Any, label: str = "") -> list[ModelSite]:
     """The models as declared, untouched (``--live-model``)."""
-    return [ModelSite(path=path, declared=value, how="live") for _, _, _, path, value in model_sites(root)]
+    return [ModelSite(path=path, declared=value, how="live") for _, _, _, path, value in model_sites(root, label)]
