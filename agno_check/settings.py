@@ -163,11 +163,21 @@ class ReadinessSettings(CommonSettings):
     sim_control: str | None = None
     live_model: bool = False
     require_env: CommaList = Field(default_factory=list)
+    #: performance.load_slo: a load test by this many users (skipped when not given), for this long
+    load_users: int | None = Field(None, ge=1, le=100_000)
+    load_duration: float = Field(30.0, gt=0, le=86400)
 
     @field_validator("only", "skip", "require_env", mode="before")
     @classmethod
     def _split(cls, value: Any) -> Any:
         return split_commas(value)
+
+    @field_validator("load_duration", mode="before")
+    @classmethod
+    def _duration(cls, value: Any) -> Any:
+        from agno_check.load.timespec import parse_duration  # standard library only: start-up stays light
+
+        return parse_duration(value, what="--load-duration") if isinstance(value, str) else value
 
 
 def load_settings(cls: type[CommonSettings], flags: dict[str, Any], section: str,

@@ -64,6 +64,10 @@ def readiness(
                                               rich_help_panel=Checks)] = None,
     burst_seconds: Annotated[float | None, Opt(help="Seconds a burst may take [default: 5].",
                                                rich_help_panel=Checks)] = None,
+    load_users: Annotated[int | None, Opt(help="Add performance.load_slo: a load test by this many users "
+                                               "against the --slo expressions.", rich_help_panel=Checks)] = None,
+    load_duration: Annotated[str | None, Opt(help="How long the load test runs: 30s, 2m [default: 30s].",
+                                             rich_help_panel=Checks)] = None,
     sim_control: Annotated[str | None, Opt(help="URL of a sim-llm the target's agent uses, for "
                                                 "reliability.upstream_faults.", rich_help_panel=Checks)] = None,
     live_model: Annotated[bool, Opt("--live-model", help="In-process: keep the agent's real model.",
