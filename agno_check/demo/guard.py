@@ -142,11 +142,25 @@ class Limit:
                                                   f"Retry after {decision.retry_after_s} s."},
                             {"retry-after": str(decision.retry_after_s)})
             return
-        try:
-            await self.app(scope, receive, send)
-        finally:
-            if decision.held:
+        held = decision.held
+
+        async def release() -> None:
+            nonlocal held
+            if held:
+                held = False
                 await self.limiter.release(key)
+
+        async def releasing(message: Message) -> None:
+            # the slot frees with the response's last byte: the client may send its next request then, while
+            # AgentOS is still saving the session (tenths of a second under load)
+            await send(message)
+            if message["type"] == "http.response.body" and not message.get("more_body"):
+                await release()
+
+        try:
+            await self.app(scope, receive, releasing)
+        finally:
+            await release()
 
 
 class FrontDoor:
