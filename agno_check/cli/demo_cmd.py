@@ -136,9 +136,15 @@ def _describe(stack: Any) -> str:
             f"model: simulated LLM at {stack.sim.url}")
 
 
+def _stop_on_sigterm(signum: int, frame: Any) -> None:
+    raise KeyboardInterrupt  # a service manager's stop: clean up (servers, temporary storage) as on Ctrl-C
+
+
 def _serve(stack: Any) -> int:
+    import signal
     import time
 
+    signal.signal(signal.SIGTERM, _stop_on_sigterm)
     with stack:
         token = f" --token {stack.token}" if stack.token else ""
         lines = [
