@@ -110,9 +110,13 @@ def run_demo(flags: dict[str, Any], *, flawed: bool, serve: bool, port: int) -> 
     from agno_check.checks.registry import load_catalogue, select
     from agno_check.cli.readiness_cmd import report_readiness
     from agno_check.demo.stack import DemoStack
+    from agno_check.errors import UsageError
     from agno_check.slo import parse_slos
 
     checked = demo_settings({**flags, "target": "http://127.0.0.1:1"})  # bad flags: exit 2 before starting
+    if checked.format not in (None, "rich", "json", "junit", "markdown"):
+        raise UsageError(f"--format {checked.format} is not available for this command (choose from rich, json, "
+                         "junit, markdown)")
     select(load_catalogue(), checked.only, checked.skip)
     parse_slos(checked.slo)
     stack = DemoStack(hardened=not flawed, port=port, database_url=os.environ.get("DATABASE_URL") or None,

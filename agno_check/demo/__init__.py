@@ -5,7 +5,7 @@ AgentOS's defaults instead; ``--serve`` keeps them running for ``readiness`` and
 
 The hardened service is the one we recommend users build, so its parts are small modules a reader can copy:
 
-- ``settings``: the numbers (rate limits, model timeout and retries, the simulated model's pace), in one place;
+- ``config``: the numbers (rate limits, model timeout and retries, the simulated model's pace), in one place;
 - ``leaks``: finding the agent's instructions in what it is about to send (the naive model repeats them);
 - ``filters``: the response filter: no system prompt in payloads, leaks withheld, failed runs as 503;
 - ``ratelimit``: per-token limits, in memory or in Redis;
