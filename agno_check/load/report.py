@@ -64,6 +64,8 @@ class LoadReport(BaseModel):
     ttft_ms: Dist | None
     itl_ms: ItlDist | None
     output_tokens_per_s: float | None = Field(ge=0)
+    #: all output tokens of successful streamed turns (``usage`` when reported, else content chunks)
+    output_tokens: int | None = None
     errors: list[ErrorKind]
     slo: list[SloVerdict]
     passed: bool
@@ -126,7 +128,9 @@ def build_report(*, target: str, profile: str, streamed: bool, users: int, spawn
         error_rate=round(total.failures / total.requests, 6) if total.requests else 0.0,
         rps=round(total.requests / duration_s, 2) if duration_s > 0 else 0.0,
         latency_ms=Dist(**latency) if latency else None, ttft_ms=Dist(**ttft) if ttft else None, itl_ms=itl,
-        output_tokens_per_s=values["tokens_per_s"], errors=errors, slo=slo, passed=not reasons,
+        output_tokens_per_s=values["tokens_per_s"],
+        output_tokens=total.output_tokens if values["tokens_per_s"] is not None else None,
+        errors=errors, slo=slo, passed=not reasons,
         timeline=timeline, settings=settings, started_at=started_at, interrupted=interrupted,
         reasons=reasons, notes=[scrub(n) for n in notes], find_max=find_max, open_model=open_model,
     )

@@ -6,6 +6,7 @@ first simulated user starts (exit 2).
 from __future__ import annotations
 
 import math
+import os
 from typing import Any
 
 from agno_check.errors import UsageError
@@ -47,6 +48,8 @@ def run_load(settings: LoadSettings, view_factory: Any) -> LoadReport:
 
 
 def _run_scenario(settings: LoadSettings, slos: list[Any], prompts: list[str], view_factory: Any) -> LoadReport:
+    if not os.path.isfile(settings.scenario or ""):
+        raise UsageError(f"--scenario {settings.scenario}: file not found")
     url = None
     if settings.target:
         url, _ = target_url(settings)

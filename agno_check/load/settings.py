@@ -9,10 +9,19 @@ from __future__ import annotations
 from typing import Any
 
 from pydantic import Field, field_validator
+from pydantic_core import PydanticCustomError
 
 from agno_check.errors import UsageError
 from agno_check.load.timespec import parse_duration, parse_range, parse_stages
 from agno_check.settings import CommonSettings
+
+
+def _plain(parse: Any, value: str) -> Any:
+    """Our own sentence as the error (pydantic would prefix a ValueError with "Value error, ")."""
+    try:
+        return parse(value)
+    except ValueError as exc:
+        raise PydanticCustomError("bad_value", str(exc)) from None
 
 
 class LoadSettings(CommonSettings):
@@ -45,20 +54,20 @@ class LoadSettings(CommonSettings):
     @field_validator("duration", "step_duration", "stop_timeout", mode="before")
     @classmethod
     def _duration(cls, value: Any) -> Any:
-        return parse_duration(value) if isinstance(value, str) else value
+        return _plain(parse_duration, value) if isinstance(value, str) else value
 
     @field_validator("think_time")
     @classmethod
     def _think_time(cls, value: str | None) -> str | None:
         if value is not None:
-            parse_range(value)
+            _plain(parse_range, value)
         return value
 
     @field_validator("stages")
     @classmethod
     def _stages(cls, value: str | None) -> str | None:
         if value is not None:
-            parse_stages(value)
+            _plain(parse_stages, value)
         return value
 
     def think_range(self) -> tuple[float, float] | None:

@@ -3,7 +3,8 @@
 Raw ASGI (no framework) so it is fast and its counts are exact: a request is counted when its answer has been
 sent. Planted misbehaviour is deterministic, by request number: ``every={"429": 5}`` answers every 5th request
 429 (with Retry-After), ``{"agent_error": 7}`` a 200 carrying ``"status": "ERROR"``, ``{"500": 9}`` an HTTP 500,
-``{"empty": 11}`` a 200 with an empty answer. ``delay_s`` is the service time of every answer.
+``{"empty": 11}`` a 200 with an empty answer. ``delay_s`` is the service time of every answer; ``serial=True``
+serves one request at a time (latency grows with concurrency, as in a service with one worker).
 agno-check's probe turn (session id ``agno-check-probe-*``) is answered but counted apart (``probes``), so
 ``served`` is the load test's own traffic.
 """
@@ -19,8 +20,10 @@ from typing import Any
 
 
 class CountingApp:
-    def __init__(self, delay_s: float = 0.0, every: dict[str, int] | None = None) -> None:
+    def __init__(self, delay_s: float = 0.0, every: dict[str, int] | None = None, serial: bool = False) -> None:
         self.delay_s = delay_s
+        self.serial = serial
+        self._one_at_a_time: asyncio.Lock | None = None
         self.every = dict(every or {})
         self.lock = threading.Lock()
         self.started = 0
@@ -79,7 +82,11 @@ class CountingApp:
             self.started += 1
             number = self.started
         kind = self._kind(number)
-        if self.delay_s:
+        if self.serial:
+            self._one_at_a_time = self._one_at_a_time or asyncio.Lock()
+            async with self._one_at_a_time:
+                await asyncio.sleep(self.delay_s)
+        elif self.delay_s:
             await asyncio.sleep(self.delay_s)
         headers: list[tuple[bytes, bytes]] = []
         if kind == "429":
