@@ -149,3 +149,22 @@ def test_url_targets_skip_the_agent_level_checks_without_counting_them(sim, serv
     configuration = report.categories["configuration"]
     assert configuration.skipped == 6 and configuration.passed == 1 and configuration.score == 100.0
     assert report.score == 100.0 and report.gate.passed
+
+
+def test_agno_default_model_gets_a_stand_in_and_stays_unset(tmp_path: Path) -> None:
+    """No model: agno would create OpenAIResponses (the network) at run time; a stand-in runs instead."""
+    (tmp_path / "bare_team.py").write_text(textwrap.dedent("""
+        from agno.agent import Agent
+        from agno.team import Team
+
+        team = Team(id="bare", members=[Agent(name="helper")], telemetry=False)
+    """))
+    report = readiness(f"{tmp_path}/bare_team.py:team", only=["configuration.model_timeout", "performance.latency"],
+                       samples=2)
+    check = result(report, "configuration.model_timeout")
+    assert check.status == "fail" and "team.model agno's default OpenAIResponses" in check.detail
+    assert check.detail.count("team.model") == 1  # the stand-in is not judged as a declared model
+    assert result(report, "performance.latency").status == "pass"  # the runs reached the simulated LLM
+    assert any("stand-in" in note and "agno's default" in note for note in report.notes)
+    module = sys.modules["bare_team"]
+    assert module.team.model is None and module.team.members[0].model is None

@@ -202,10 +202,11 @@ def _default_model_sites(nodes: list[AgentNode], how: str) -> list[ModelSite]:
 def _redirect_models(obj: Any, nodes: list[AgentNode], redirector: Any) -> list[ModelSite]:
     """Point every model at the simulator; a missing model (agno's default) gets a stand-in too."""
     defaults = _default_model_sites(nodes, "stand-in")
+    sites = redirector.redirect(obj, nodes[0].path)  # first: the stand-ins below are not declared models
     for site in defaults:
         node = next(n for n in nodes if f"{n.path}.model" == site.path)
         redirector.patches.set(node.obj, "model", redirector.stand_in("gpt-5.4"))
-    return defaults + redirector.redirect(obj, nodes[0].path)
+    return defaults + sites
 
 
 async def _start(thing: Any) -> Any:

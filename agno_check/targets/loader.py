@@ -71,6 +71,8 @@ def _import_module(where: str, spec: str) -> Any:
             return loaded
         if "." in name:
             return importlib.import_module(name)
+        if loaded is not None:  # another module owns the name (``json.py``, ``test.py``): never replace it
+            name = f"agno_check_target_{name}_{abs(hash(str(path))):x}"
         module_spec = importlib.util.spec_from_file_location(name, path)
         if module_spec is None or module_spec.loader is None:
             raise UsageError(f"in-process target {spec!r}: cannot load {where!r} as Python")
