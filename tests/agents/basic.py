@@ -6,6 +6,7 @@ placeholder on purpose (a readiness run must not need a real one).
 
 from __future__ import annotations
 
+import atexit
 import os
 import tempfile
 from pathlib import Path
@@ -18,6 +19,7 @@ from agno.models.openai import OpenAIChat
 from agno.tools import Toolkit
 
 SQLITE_FILE = Path(tempfile.gettempdir()) / f"agno-check-inprocess-{os.getpid()}.db"
+atexit.register(SQLITE_FILE.unlink, missing_ok=True)
 INSTRUCTIONS = "You are the ACME support agent. Answer briefly."
 
 
