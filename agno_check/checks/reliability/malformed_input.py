@@ -1,0 +1,50 @@
+from __future__ import annotations
+
+from agno_check.checks.context import CheckContext
+from agno_check.checks.outcome import Outcome, failed, passed, skipped
+from agno_check.checks.registry import check
+from agno_check.checks.reliability._probes import malformed_probes
+from agno_check.errors import TargetTimeout
+
+
+@check(id="reliability.malformed_input", severity="high", title="Malformed runs are refused with a 4xx")
+async def malformed_input(ctx: CheckContext) -> Outcome:
+    """What it checks: the profile's malformed run requests (invalid JSON, wrong content type, missing and
+    wrongly typed fields, an empty message), each with valid credentials, after a normal run succeeded. Every
+    one must get a 4xx within ``--timeout``; a 5xx, a hang, a dropped connection, or a 2xx (the agent ran on
+    garbage) fails.
+
+    Why it matters: clients send broken requests every day; a service that crashes on them (5xx), hangs, or
+    spends a model call on an empty message is fragile and costly, and its 500s hide real outages.
+
+    How to fix: Validate the request before the agent runs (a pydantic model for the body with a non-empty
+    ``message: str``, the right content type), answer 4xx with a JSON error, and never call the model on
+    missing or empty input.
+    """
+    await ctx.valid_turn()
+    probes = await malformed_probes(ctx)
+    if not probes:
+        return skipped(f"the {ctx.profile.name} profile has no malformed requests to send")
+    results: list[dict[str, object]] = []
+    bad: list[str] = []
+    for probe in probes:
+        if probe.failure is not None:
+            hang = isinstance(probe.failure, TargetTimeout)
+            results.append({"probe": probe.label, "error": str(probe.failure)[:160]})
+            bad.append(f"{probe.label}: {'no answer within the timeout' if hang else 'connection broke'}")
+            continue
+        response = probe.response
+        assert response is not None
+        results.append({"probe": probe.label, "request": probe.spec.line(), "status_code": response.status_code,
+                        "body_excerpt": response.excerpt(120)})
+        if 200 <= response.status_code < 300:
+            bad.append(f"{probe.label}: accepted with HTTP {response.status_code} (the agent ran on garbage)")
+        elif response.status_code >= 500:
+            bad.append(f"{probe.label}: HTTP {response.status_code}")
+        elif not 400 <= response.status_code < 500:
+            bad.append(f"{probe.label}: HTTP {response.status_code} instead of a 4xx")
+    if bad:
+        return failed(f"{len(bad)} of {len(probes)} malformed requests not refused cleanly; first: {bad[0]}",
+                      results=results)
+    codes = sorted({str(r["status_code"]) for r in results})
+    return passed(f"all {len(probes)} malformed requests refused with 4xx ({', '.join(codes)})", results=results)
