@@ -87,6 +87,8 @@ async def error_status_honest(ctx: CheckContext) -> Outcome:
                 evidence["model_upstream"] = "answered 500 (injected by agno-check)"
             return failed(f"a failed run was reported as a success: {why}", **evidence)
     detail = f"{len(turns)} run answers, none reports a failed run as a success"
-    if provoked is not None:
+    if provoked is not None and provoked.ok:
+        detail += f"; with the model failing once, the run still succeeded (HTTP {provoked.status_code}: retried)"
+    elif provoked is not None:
         detail += f"; with the model failing, the service answered HTTP {provoked.status_code}"
     return passed(detail, runs=len(turns), provoked_fault=provoked.status_code if provoked else None)
