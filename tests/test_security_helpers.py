@@ -143,6 +143,13 @@ def test_catalogue_flags_and_order():
     for check_id in MY_CHECKS:
         spec = catalogue[check_id]
         assert spec.section("What it checks") and spec.section("Why it matters") and spec.remediation, check_id
+    severities = {c: catalogue[c].severity for c in MY_CHECKS}
+    assert {c for c, s in severities.items() if s == "critical"} == {
+        "security.auth_required", "security.auth_invalid_token", "security.jwt_alg_none", "security.jwt_tampered",
+        "security.jwt_weak_secret", "security.unauthenticated_data", "security.user_isolation"}
+    assert {c for c, s in severities.items() if s == "medium"} == {
+        "reliability.session_continuity", "reliability.backpressure", "security.input_size_limit", "security.cors"}
+    assert {c for c, s in severities.items() if s == "low"} == {"reliability.error_responses", "security.headers"}
     intrusive = {c for c in MY_CHECKS if catalogue[c].intrusive}
     assert intrusive == {"security.rate_limiting", "reliability.backpressure", "security.input_size_limit",
                          "security.prompt_injection"}
@@ -158,3 +165,24 @@ def test_catalogue_flags_and_order():
     assert catalogue["security.rate_limiting"].phase == catalogue["reliability.backpressure"].phase == "burst"
     phases = [PHASES.index(catalogue[c].phase) for c in order]
     assert phases == sorted(phases)
+
+
+@pytest.mark.parametrize(
+    ("status", "body", "content_type", "problem"),
+    [
+        (404, '{"detail": "Not Found"}', "application/json", None),
+        (422, '{"detail": [{"msg": "Field required"}]}', "application/json", None),
+        (429, '{"error": "rate limited", "status": 429}', "application/json", None),
+        (500, "<html><body>Internal Server Error</body></html>", "text/html", "an HTML page"),
+        (400, "bad request", "text/plain", "plain text/plain"),
+        (413, "", "", "an empty body"),
+        (400, "{}", "application/json", "JSON without an error message"),
+        (400, '{"error": "bad input", "status": 200}', "application/json", "a body that claims status 200"),
+    ],
+)
+def test_error_body_shapes(status, body, content_type, problem):
+    from agno_check.checks.reliability.error_responses import shape
+
+    response = Response(status_code=status, headers={"content-type": content_type} if content_type else {},
+                        body=body.encode(), elapsed_ms=1.0, url="http://x")
+    assert shape(response) == problem

@@ -35,6 +35,20 @@ def shape(response: Response) -> str | None:
         return "an HTML page" if "html" in kind or response.text.lstrip().startswith("<") else f"plain {kind}"
     if not _has_message(body):
         return "JSON without an error message"
+    claimed = _claimed_status(body)
+    if claimed is not None and claimed != response.status_code:
+        return f"a body that claims status {claimed}"
+    return None
+
+
+def _claimed_status(body: Any) -> int | None:
+    """The HTTP status an error body states about itself (``{"status": 500}``, ``{"code": 404}``), if any."""
+    if not isinstance(body, dict):
+        return None
+    for key in ("status", "status_code", "statusCode", "code"):
+        value = body.get(key)
+        if isinstance(value, int) and not isinstance(value, bool) and 100 <= value <= 599:
+            return value
     return None
 
 
@@ -43,7 +57,8 @@ def shape(response: Response) -> str | None:
 async def error_responses(ctx: CheckContext) -> Outcome:
     """What it checks: every error response of the run so far (auth refusals, malformed input, 429s) plus its
     own probes (an unknown path, a wrong method, malformed runs): each should be JSON with a message
-    (``{"detail": ...}``, ``{"error": ...}``). Warns on HTML, plain-text, empty or message-less error bodies.
+    (``{"detail": ...}``, ``{"error": ...}``), and a status stated in the body must match the HTTP status. Warns
+    on HTML, plain-text, empty or message-less error bodies, and on bodies that claim another status.
 
     Why it matters: clients, SDKs and on-call engineers parse error bodies; an HTML page from a proxy or a bare
     ``Internal Server Error`` string gives them nothing to act on and breaks JSON clients.
