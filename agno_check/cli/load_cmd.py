@@ -120,7 +120,8 @@ def run_load_command(flags: dict[str, Any], config_path: str | None) -> int:
         settings.check_combinations()
         from agno_check.load.worker import run_worker
 
-        return run_worker(settings.master_host or "", settings.master_port, settings.scenario, settings.debug)
+        return run_worker(settings.master_host or "", settings.master_port, settings.scenario, settings.debug,
+                          announce=not settings.quiet)
 
     from agno_check.load.live import LiveView
     from agno_check.load.run import run_load

@@ -32,10 +32,12 @@ import uuid
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any, ClassVar
+from urllib.parse import urlencode
 
 import gevent
 from gevent.pool import Pool
 from locust import FastHttpUser, task
+from locust.contrib.fasthttp import FAILURE_EXCEPTIONS
 from locust.user.users import LOCUST_STATE_STOPPING
 
 from agno_check.load.failures import (
@@ -184,7 +186,9 @@ class AgentUser(FastHttpUser):
     def on_start(self) -> None:
         self.profile = self.build_profile()
         self.auth_headers = self._headers()
+        self.client.client.redirect_response_codes = frozenset()  # a redirect is an answer, never followed
         self._prompt_index = random.randrange(len(self.prompts))
+        self._session_prefix = f"agno-check-load-{uuid.uuid4().hex[:12]}"  # unique per user, on any worker
         self._new_session()
 
     def wait_time(self) -> float:
@@ -197,7 +201,8 @@ class AgentUser(FastHttpUser):
         old = getattr(self, "session_id", None)
         if old and isinstance(self.profile, OpenAIProfile):
             self.profile.history.pop(old, None)  # client-side history of a finished conversation
-        self.session_id = f"agno-check-load-{uuid.uuid4().hex[:12]}"
+        self._sessions = getattr(self, "_sessions", 0) + 1
+        self.session_id = f"{self._session_prefix}-{self._sessions}"
         self.turns_in_session = 0
 
     def next_prompt(self) -> str:
@@ -223,62 +228,79 @@ class AgentUser(FastHttpUser):
         (open model), so that time spent waiting for a free slot counts as latency."""
         spec = self.profile.run_request(message, session_id, self.stream and self.profile.can_stream)
         start = time.perf_counter() if started is None else started
-        deadline = gevent.Timeout(max(0.001, self.timeout - (time.perf_counter() - start)))
-        deadline.start()
-        try:
-            result = self._exchange(spec, start, deadline)
-        finally:
-            deadline.close()
+        if not spec.stream and started is None:
+            # a plain answer is bounded by the client's per-read timeout (``network_timeout``); a whole-turn
+            # deadline costs a timer per turn, which matters at thousands of turns per second
+            result = self._exchange(spec, start, None)
+        else:
+            deadline = gevent.Timeout(max(0.001, self.timeout - (time.perf_counter() - start)))
+            deadline.start()
+            try:
+                result = self._exchange(spec, start, deadline)
+            finally:
+                deadline.close()
         if result.ok:
             self.profile.remember(session_id, message, result.parsed.content)
         return result
 
-    def _request_kwargs(self, spec: RequestSpec) -> dict[str, Any]:
-        headers = {**self.auth_headers, **spec.headers}
-        kwargs: dict[str, Any] = {"headers": headers, "allow_redirects": False}
-        if spec.data is not None:
-            kwargs["data"] = spec.data
-        elif spec.json is not None:
-            kwargs["json"] = spec.json
-        elif spec.content is not None:
-            kwargs["data"] = spec.content
+    def _send(self, spec: RequestSpec) -> tuple[Any, Any, str]:
+        """Send one request on the user's FastHttpSession client; (response or None, transport error, url).
+
+        The turn's request event is fired by ``_exchange`` once the answer has been read and judged, so it goes
+        to the user agent directly rather than through ``FastHttpSession.request`` (whose automatic event
+        would time only the headers of a stream, and would judge a 200 carrying an agent error a success)."""
+        session = self.client
+        url = spec.path if spec.path.startswith(("http://", "https://")) else f"{session.base_url}{spec.path}"
         if spec.params:
-            kwargs["params"] = spec.params
+            url += ("&" if "?" in url else "?") + urlencode(spec.params)
+        headers = {**self.auth_headers, **spec.headers}
+        payload: Any = None
+        if spec.data is not None:
+            payload = spec.data  # a form: the client encodes it and sets the content type
+        elif spec.json is not None:
+            payload = json.dumps(spec.json).encode()
+            headers.setdefault("Content-Type", "application/json")
+        elif spec.content is not None:
+            payload = spec.content
         if spec.stream:
             headers["Accept"] = "text/event-stream"
             headers["Accept-Encoding"] = "identity"  # a compressed stream would arrive in one piece
-        return kwargs
-
-    def _exchange(self, spec: RequestSpec, start: float, deadline: gevent.Timeout) -> TurnResult:
-        name = spec.path
         try:
-            resp_cm = self.client.request(spec.method, spec.path, name=name, stream=spec.stream,
-                                          catch_response=True, **self._request_kwargs(spec))
+            return session.client.urlopen(url, method=spec.method, payload=payload, headers=headers), None, url
+        except FAILURE_EXCEPTIONS as exc:
+            return getattr(exc, "response", None), exc, url
+
+    def _exchange(self, spec: RequestSpec, start: float, deadline: gevent.Timeout | None) -> TurnResult:
+        name = spec.path
+        started_at = time.time()
+        resp: Any = None
+        url = spec.path
+        try:
+            resp, error, url = self._send(spec)
+            result = self._read(spec, resp, error, start, deadline)
         except gevent.Timeout as exc:
-            if exc is not deadline:
+            if deadline is None or exc is not deadline:
                 raise
-            failure = TurnTimeout(f"{spec.line()}: no complete answer within {self.timeout:g} s")
-            self._fire(spec.method, name, start, failure)
-            return TurnResult(False, 0, (time.perf_counter() - start) * 1000, failure=failure)
-        with resp_cm as resp:
-            result = self._read(spec, resp, start, deadline)
-            resp.request_meta["response_time"] = result.latency_ms
-            resp.request_meta["response_length"] = len(result.parsed.content)
-            if result.failure is None:
-                resp.success()
-            else:
-                resp.failure(result.failure)
+            result = self._result(False, 0, start, failure=TurnTimeout(
+                f"{spec.line()}: no complete answer within {self.timeout:g} s"))
+        finally:
+            if resp is not None:
+                resp.release()  # back to the pool when read to the end, else closed
+        self.environment.events.request.fire(
+            request_type=spec.method, name=name, response_time=result.latency_ms,
+            response_length=len(result.parsed.content), exception=result.failure, context=self.context(),
+            response=resp, url=url, start_time=started_at)
         if result.ok and result.ttft_ms is not None:
             self._fire_stream_metrics(name, start, result)
         return result
 
-    def _read(self, spec: RequestSpec, resp: Any, start: float, deadline: gevent.Timeout) -> TurnResult:
-        status = int(getattr(resp, "status_code", 0) or 0)
-        error = resp.request_meta.get("exception")
+    def _read(self, spec: RequestSpec, resp: Any, error: Any, start: float,
+              deadline: gevent.Timeout | None) -> TurnResult:
+        status = int(resp.status_code) if resp is not None else 0
         try:
-            if status == 0:  # no HTTP answer: refused, reset, timed out
+            if resp is None:  # no HTTP answer: refused, reset, timed out
                 failure = TurnTimeout(f"{spec.line()}: no complete answer within {self.timeout:g} s") \
-                    if error is deadline else error
+                    if deadline is not None and error is deadline else error
                 return self._result(False, status, start, failure=failure)
             if not 200 <= status < 300:
                 excerpt = " ".join(self._body(resp)[:300].decode("utf-8", "replace").split())[:120]
@@ -295,7 +317,7 @@ class AgentUser(FastHttpUser):
                     f"{spec.line()} answered {status} with {content_type or 'no content type'}, not JSON"))
             return self._judge(self.profile.parse(data), status, start)
         except gevent.Timeout as exc:
-            if exc is not deadline:
+            if deadline is None or exc is not deadline:
                 raise
             return self._result(False, status, start, failure=TurnTimeout(
                 f"{spec.line()}: no complete answer within {self.timeout:g} s"))
@@ -411,7 +433,8 @@ class AgentUser(FastHttpUser):
             pool.kill(block=False)
 
     def _arrival(self, intended: float) -> None:
-        session = f"agno-check-load-{uuid.uuid4().hex[:12]}" if self.profile.stateful_sessions else None
+        self._sessions = getattr(self, "_sessions", 0) + 1  # each arrival is a conversation of its own
+        session = f"{self._session_prefix}-{self._sessions}" if self.profile.stateful_sessions else None
         self.run_turn(self.next_prompt(), session, started=intended)
 
 

@@ -14,7 +14,10 @@ import sys
 from typing import Any
 
 
-def run_worker(master_host: str, master_port: int, scenario: str | None = None, debug: bool = False) -> int:
+def run_worker(master_host: str, master_port: int, scenario: str | None = None, debug: bool = False,
+               announce: bool = False) -> int:
+    """Serve a master until it says quit; ``announce``: say on stderr what the worker waits for (a worker
+    started by hand on another machine; Locust's worker keeps trying for about five minutes)."""
     import locust.runners
     from locust.env import Environment
 
@@ -60,7 +63,19 @@ def run_worker(master_host: str, master_port: int, scenario: str | None = None, 
                     self.register_message(name, handler)
             super().connect_to_master()
 
-    runner = env._create_runner(PlannedWorkerRunner, master_host, master_port)
+    if announce:
+        sys.stderr.write(f"agno-check: worker: connecting to the master at {master_host}:{master_port}…\n")
+        sys.stderr.flush()
+    try:
+        runner = env._create_runner(PlannedWorkerRunner, master_host, master_port)
+    except ConnectionError:
+        from agno_check.errors import TargetUnreachable
+
+        raise TargetUnreachable(f"no agno-check master answered at {master_host}:{master_port} (start it with "
+                                "`agno-check load TARGET --master`)") from None
+    if announce:
+        sys.stderr.write("agno-check: worker: connected; running until the master stops the test\n")
+        sys.stderr.flush()
     runner.greenlet.join()
     return 0
 
