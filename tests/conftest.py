@@ -22,7 +22,7 @@ ROOT = Path(__file__).resolve().parent.parent
 SHARED_SCHEMAS = ROOT.parent / "shared" / "design" / "schemas"
 PACKAGED_SCHEMAS = ROOT / "agno_check" / "schemas"
 SCHEMAS = SHARED_SCHEMAS if SHARED_SCHEMAS.is_dir() else PACKAGED_SCHEMAS
-FAST_MODEL = {"ttft": "20ms", "tps": 5000, "output_tokens": 12}
+FAST_MODEL = {"ttft": "50ms", "tps": 5000, "output_tokens": 12}
 
 
 @pytest.fixture(scope="session")

@@ -28,6 +28,9 @@ SEVERITY_ORDER = ("low", "medium", "high", "critical")
 PHASES = ("probe", "measure", "burst")
 Phase = Literal["probe", "measure", "burst"]
 TargetKind = Literal["http", "inprocess"]
+#: why a check of the serving app is skipped for an in-process agent
+DEPLOYMENT = ("in-process, the app is agno-check's own AgentOS wrapper, not your deployment: check this on the "
+              "deployed URL")
 CheckFunc = Callable[["CheckContext"], Awaitable["Outcome"]]
 _ID = re.compile(r"^(configuration|performance|reliability|security)\.[a-z0-9_]+$")
 _SECTIONS = ("What it checks:", "Why it matters:", "How to fix:")
@@ -76,10 +79,15 @@ def check(
     title: str,
     phase: Phase = "probe",
     intrusive: bool = False,
-    targets: tuple[TargetKind, ...] = ("http", "inprocess"),
+    targets: tuple[TargetKind, ...] | None = None,
     inprocess_skip: str | None = None,
 ) -> Callable[[CheckFunc], CheckFunc]:
-    """Register a check. Ids are permanent: a duplicate or malformed id is refused at import time."""
+    """Register a check. Ids are permanent: a duplicate or malformed id is refused at import time.
+
+    ``inprocess_skip`` (the reason a deployment concern does not apply to an agent object) implies
+    ``targets=("http",)``; without either, a check runs on both kinds of target."""
+    if targets is None:
+        targets = ("http",) if inprocess_skip else ("http", "inprocess")
     if not _ID.match(id):
         raise ValueError(f"malformed check id {id!r}")
     if severity not in SEVERITY_WEIGHT:

@@ -2,14 +2,15 @@ from __future__ import annotations
 
 from agno_check.checks.context import CheckContext
 from agno_check.checks.outcome import Outcome, errored, passed, warned
-from agno_check.checks.registry import check
+from agno_check.checks.registry import DEPLOYMENT, check
 from agno_check.errors import TargetError
 from agno_check.targets.credentials import Credentials
 
 DOC_PATHS = ("/docs", "/redoc", "/openapi.json")
 
 
-@check(id="configuration.api_docs_exposed", severity="low", title="API docs are not served publicly")
+@check(id="configuration.api_docs_exposed", severity="low", title="API docs are not served publicly",
+       inprocess_skip=DEPLOYMENT)
 async def api_docs_exposed(ctx: CheckContext) -> Outcome:
     """What it checks: GET /docs, /redoc and /openapi.json without credentials.
 

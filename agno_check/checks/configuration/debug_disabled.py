@@ -5,7 +5,7 @@ import uuid
 
 from agno_check.checks.context import CheckContext
 from agno_check.checks.outcome import Outcome, failed, passed, warned
-from agno_check.checks.registry import check
+from agno_check.checks.registry import DEPLOYMENT, check
 from agno_check.errors import TargetError
 from agno_check.targets.base import RequestSpec, Response
 
@@ -28,7 +28,7 @@ def debug_page(response: Response) -> str | None:
 
 
 @check(id="configuration.debug_disabled", severity="medium", title="No debug pages or version banners",
-       phase="measure")
+       phase="measure", inprocess_skip=DEPLOYMENT)
 async def debug_disabled(ctx: CheckContext) -> Outcome:
     """What it checks: 404s and error-provoking requests (the profile's malformed runs, asked for as HTML)
     return no interactive debugger or framework debug page, and ``Server``/``X-Powered-By`` carry no versions.

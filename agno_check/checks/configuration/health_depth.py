@@ -5,7 +5,7 @@ from typing import Any
 from agno_check.checks.configuration._health import discover_health
 from agno_check.checks.context import CheckContext
 from agno_check.checks.outcome import Outcome, passed, skipped, warned
-from agno_check.checks.registry import check
+from agno_check.checks.registry import DEPLOYMENT, check
 from agno_check.errors import TargetError
 
 DEPENDENCY_WORDS = ("db", "database", "postgres", "sqlite", "redis", "cache", "model", "llm", "upstream",
@@ -26,7 +26,8 @@ def dependency_keys(body: Any, depth: int = 0) -> list[str]:
     return found
 
 
-@check(id="configuration.health_depth", severity="low", title="Health reports the status of dependencies")
+@check(id="configuration.health_depth", severity="low", title="Health reports the status of dependencies",
+       inprocess_skip=DEPLOYMENT)
 async def health_depth(ctx: CheckContext) -> Outcome:
     """What it checks: the health body (and /health/detailed, /ready) reports the state of what the agent
     depends on: its database, its model upstream, its cache.

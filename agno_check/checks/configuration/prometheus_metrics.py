@@ -2,7 +2,7 @@ from __future__ import annotations
 
 from agno_check.checks.context import CheckContext, response_evidence
 from agno_check.checks.outcome import Outcome, failed, passed, warned
-from agno_check.checks.registry import check
+from agno_check.checks.registry import DEPLOYMENT, check
 
 
 def classify_families(text: str) -> dict[str, list[str]]:
@@ -30,7 +30,7 @@ def classify_families(text: str) -> dict[str, list[str]]:
 
 
 @check(id="configuration.prometheus_metrics", severity="medium",
-       title="Prometheus metrics: request count, latency histogram, errors")
+       title="Prometheus metrics: request count, latency histogram, errors", inprocess_skip=DEPLOYMENT)
 async def prometheus_metrics(ctx: CheckContext) -> Outcome:
     """What it checks: GET ``/metrics`` (or ``--metrics-path``) parses as Prometheus text exposition and has a
     request counter, a latency histogram or summary, and an error count; token usage is good to have.
