@@ -170,6 +170,24 @@ def test_target_and_settings_come_from_the_config_file(serve, tmp_path):
     assert report["target"] == url and report["users"] == 2 and report["requests"] == app.served > 0
 
 
+def test_credentials_never_reach_the_output_even_when_the_target_echoes_them(serve, tmp_path):
+    token = "sekrit-token-4f9c2a7e1b8d"
+    app = CountingApp(every={"echo_auth": 2})
+    url = serve(app).url
+    output = tmp_path / "report.json"
+    result = run_cli("load", url, "--profile", "json", "--token", token, "--header", f"X-Api-Key: {token}-key",
+                     "--users", "2", "--duration", "1s", "--format", "json", "--output", str(output),
+                     "--html", str(tmp_path / "r.html"), "--markdown", str(tmp_path / "r.md"),
+                     "--csv", str(tmp_path / "locust"), timeout=60)
+    assert result.code == 0, result.stderr
+    report = json.loads(output.read_text())
+    assert report["errors"][0]["kind"] == "HTTP 500" and "rejected" in report["errors"][0]["example"]
+    files = [output, tmp_path / "r.html", tmp_path / "r.md", *tmp_path.glob("locust_*.csv")]
+    assert "rejected" in (tmp_path / "locust_failures.csv").read_text()
+    for text in [result.stdout, result.stderr, *(f.read_text() for f in files)]:
+        assert token not in text
+
+
 def test_prompts_file_feeds_the_users(serve, tmp_path):
     app = CountingApp()
     url = serve(app).url

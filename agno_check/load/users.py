@@ -54,6 +54,7 @@ from agno_check.load.failures import (
 from agno_check.load.plan import LoadPlan
 from agno_check.load.prompts import BUNDLED_PROMPTS
 from agno_check.targets.base import ParsedTurn, RequestSpec
+from agno_check.targets.credentials import Redactor
 from agno_check.targets.profiles import AgentOSProfile, JsonProfile, OpenAIProfile, Profile
 from agno_check.targets.sse import SseParser
 
@@ -186,6 +187,9 @@ class AgentUser(FastHttpUser):
     def on_start(self) -> None:
         self.profile = self.build_profile()
         self.auth_headers = self._headers()
+        # what the user sends as credentials never reaches a failure message (Locust's stats, CSV, the report)
+        self.redact = Redactor([self.token or os.environ.get("AGNO_CHECK_TOKEN") or "",
+                                *(value for _, value in self.extra_headers)])
         self.client.client.redirect_response_codes = frozenset()  # a redirect is an answer, never followed
         self._prompt_index = random.randrange(len(self.prompts))
         self._session_prefix = f"agno-check-load-{uuid.uuid4().hex[:12]}"  # unique per user, on any worker
@@ -303,7 +307,7 @@ class AgentUser(FastHttpUser):
                     if deadline is not None and error is deadline else error
                 return self._result(False, status, start, failure=failure)
             if not 200 <= status < 300:
-                excerpt = " ".join(self._body(resp)[:300].decode("utf-8", "replace").split())[:120]
+                excerpt = self.redact(" ".join(self._body(resp)[:300].decode("utf-8", "replace").split()))[:160]
                 failure = RateLimited(f"HTTP 429: {excerpt}") if status == 429 else HttpStatus(status, excerpt)
                 return self._result(False, status, start, failure=failure)
             content_type = (resp.headers.get("content-type") or "") if resp.headers else ""
@@ -367,7 +371,8 @@ class AgentUser(FastHttpUser):
     def _judge(self, parsed: ParsedTurn, status: int, start: float) -> TurnResult:
         if parsed.agent_error is not None:
             return self._result(False, status, start, parsed=parsed,
-                                failure=AgentError(f"agent error inside HTTP {status}: {parsed.agent_error[:160]}"))
+                                failure=AgentError(f"agent error inside HTTP {status}: "
+                                                   f"{self.redact(parsed.agent_error)[:160]}"))
         if not parsed.content.strip():
             return self._result(False, status, start, parsed=parsed,
                                 failure=EmptyAnswer(f"empty content inside HTTP {status}"))

@@ -3,10 +3,10 @@
 Raw ASGI (no framework) so it is fast and its counts are exact: a request is counted when its answer has been
 sent. Planted misbehaviour is deterministic, by request number: ``every={"429": 5}`` answers every 5th request
 429 (with Retry-After), ``{"agent_error": 7}`` a 200 carrying ``"status": "ERROR"``, ``{"500": 9}`` an HTTP 500,
-``{"empty": 11}`` a 200 with an empty answer. ``delay_s`` is the service time of every answer; ``serial=True``
-serves one request at a time (latency grows with concurrency, as in a service with one worker).
-agno-check's probe turn (session id ``agno-check-probe-*``) is answered but counted apart (``probes``), so
-``served`` is the load test's own traffic.
+``{"empty": 11}`` a 200 with an empty answer, ``{"echo_auth": 3}`` a 500 that repeats the Authorization header.
+``delay_s`` is the service time of every answer; ``serial=True`` serves one request at a time (latency grows
+with concurrency, as in a service with one worker). agno-check's probe turn (session id ``agno-check-probe-*``)
+is answered but counted apart (``probes``), so ``served`` is the load test's own traffic.
 """
 
 from __future__ import annotations
@@ -98,6 +98,9 @@ class CountingApp:
             status, payload = 200, {"status": "ERROR", "response": "model upstream failed"}
         elif kind == "empty":
             status, payload = 200, {"response": ""}
+        elif kind == "echo_auth":  # a careless error page that repeats the caller's credentials
+            authorization = dict(scope["headers"]).get(b"authorization", b"").decode()
+            status, payload = 500, {"detail": f"rejected {authorization}"}
         else:
             status, payload = 200, {"response": f"You said: {message_text[:40]}", "usage": {"output_tokens": 4}}
         await self._answer(send, status, payload, headers)
