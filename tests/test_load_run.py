@@ -65,18 +65,18 @@ def test_requests_equal_the_servers_count_and_failures_are_split_by_kind(serve):
 
 
 def test_latency_counts_successes_only_and_matches_the_servers_own_times(serve):
-    app = CountingApp(delay_s=0.05, every={"500": 3})
+    app = CountingApp(delay_s=0.05, every={"500": 3})  # good answers take 50 ms, every third is a fast 500
     url = serve(app).url
     result = load(url, "--users", "3", "--duration", "2s", "--profile", "json", "--format", "json",
                   "--slo", "ttft_p95<10000")
     report = result.json()
     assert result.code == 1, result.stderr  # a TTFT SLO on a run that did not stream has no samples: failed
     assert report["slo"] == [{"expr": "ttft_p95<10000", "observed": None, "passed": False}]
-    assert report["requests"] == app.served
+    assert report["requests"] == app.served and report["failures"] == app.by_kind["500"] > 0
+    # a fast 500 is not a latency sample: with them the mean would fall to about two thirds of 50 ms
+    assert report["latency_ms"]["mean"] >= 50.0
     server_p50 = sorted(app.service_ms)[len(app.service_ms) // 2]
-    # client time = server time + loopback; a fast 500 is not a latency sample (all answers take 50 ms here)
-    assert server_p50 <= report["latency_ms"]["p50"] <= server_p50 * 1.10 + 5
-    assert report["latency_ms"]["p95"] >= 50.0
+    assert report["latency_ms"]["p50"] >= server_p50 >= 50.0  # the whole request includes the server's time
 
 
 def test_every_slo_operator_passes_on_a_streamed_run(stream_sim, tmp_path):

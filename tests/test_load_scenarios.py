@@ -81,7 +81,7 @@ def test_a_scenario_with_its_own_users_and_shape_counts_plain_requests(targets, 
     assert result.code == 0, result.stderr
     report = result.json()
     assert report["requests"] == counting.served > 0
-    assert report["duration_s"] < 10  # the shape ended the run, not --duration
+    assert report["duration_s"] < 25  # the shape ended the run (2 s), not --duration (30 s)
     assert report["users"] == 3
 
 

@@ -4,9 +4,9 @@ Raw ASGI (no framework) so it is fast and its counts are exact: a request is cou
 sent. Planted misbehaviour is deterministic, by request number: ``every={"429": 5}`` answers every 5th request
 429 (with Retry-After), ``{"agent_error": 7}`` a 200 carrying ``"status": "ERROR"``, ``{"500": 9}`` an HTTP 500,
 ``{"empty": 11}`` a 200 with an empty answer, ``{"echo_auth": 3}`` a 500 that repeats the Authorization header.
-``delay_s`` is the service time of every answer; ``serial=True`` serves one request at a time (latency grows
-with concurrency, as in a service with one worker). agno-check's probe turn (session id ``agno-check-probe-*``)
-is answered but counted apart (``probes``), so ``served`` is the load test's own traffic.
+``delay_s`` is the service time of a good answer (planted failures are fast); ``serial=True`` serves one request
+at a time (latency grows with concurrency, as in a service with one worker). agno-check's probe turn (session id
+``agno-check-probe-*``) is answered but counted apart (``probes``), so ``served`` is the load test's own traffic.
 """
 
 from __future__ import annotations
@@ -86,7 +86,7 @@ class CountingApp:
             self._one_at_a_time = self._one_at_a_time or asyncio.Lock()
             async with self._one_at_a_time:
                 await asyncio.sleep(self.delay_s)
-        elif self.delay_s:
+        elif self.delay_s and kind == "ok":
             await asyncio.sleep(self.delay_s)
         headers: list[tuple[bytes, bytes]] = []
         if kind == "429":
