@@ -268,10 +268,9 @@ class Engine:
                 self.stop("shape")
                 return
             if tick != last:
-                users, spawn_rate = tick[0], tick[1]
-                classes = tick[2] if len(tick) > 2 else None
-                gevent.spawn(self.runner.start, users, spawn_rate, user_classes=classes) if classes else \
-                    gevent.spawn(self.runner.start, users, spawn_rate)
+                users, spawn_rate, *rest = tick
+                options = {"user_classes": rest[0]} if rest and rest[0] else {}
+                gevent.spawn(self.runner.start, users, spawn_rate, **options)
                 last = tick
             gevent.sleep(1.0)
 

@@ -54,6 +54,7 @@ class FindMaxResult:
         best, broke = self.best, self.first_broken
         return {"max_users": best.users if best else None, "max_rps": best.values.get("rps") if best else None,
                 "broke_at_users": broke.users if broke else None,
+                "ceiling_reached": bool(best) and broke is None,
                 "steps": [s.as_dict() for s in self.steps]}
 
 

@@ -87,6 +87,9 @@ def _execute(settings: LoadSettings, slos: list[Any], view: Any, engine_cls: Any
     finally:
         view.stop()
     find_max = result.find_max.as_dict() if result.find_max else None
+    if find_max and find_max["ceiling_reached"]:
+        result.notes.append(f"find-max: every step up to --max-users {settings.max_users} held; the capacity is "
+                            "higher (raise --max-users)")
     find_max_values = None
     if result.find_max and result.find_max.steps:
         chosen = result.find_max.best or result.find_max.steps[0]
