@@ -4,7 +4,8 @@
 
 All three runs hit the same local target with the same users; they take turns, ``--repeat`` rounds, and each
 keeps its best round (other work on the machine only ever slows a run down, so the best round is the least
-disturbed one). The target is nginx answering
+disturbed one). CPU/request is the generator's own CPU time (every process of the run, start-up included) per
+request: it does not depend on what else the machine is doing. The target is nginx answering
 ``POST /query`` with a fixed JSON body (a Python server caps every client near 11k req/s, so it would measure
 itself, not the generator); without nginx on PATH, pass ``--target`` or install it (``apt-get install
 nginx-light``). Prints requests/s side by side. Run on demand: it is a benchmark, not a test.
@@ -15,6 +16,7 @@ from __future__ import annotations
 import argparse
 import json
 import os
+import resource
 import shutil
 import socket
 import subprocess
@@ -71,6 +73,11 @@ def start_nginx() -> tuple[subprocess.Popen, str, str]:
     sys.exit("nginx did not start")
 
 
+def cpu_of_children() -> float:
+    usage = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return usage.ru_utime + usage.ru_stime
+
+
 def bare_locust(url: str, users: int, duration: int) -> tuple[int, float]:
     out = subprocess.run(
         [sys.executable, "-m", "locust", "-f", str(HERE / "bare_locustfile.py"), "--headless", "-u", str(users),
@@ -107,28 +114,30 @@ def main() -> None:
     runs = {"bare": lambda: bare_locust(url, args.users, args.duration),
             "one": lambda: agno_check(url, args.users, args.duration, 1),
             "two": lambda: agno_check(url, args.users, args.duration, 2)}
-    best: dict[str, tuple[int, float]] = {}
+    best: dict[str, tuple[int, float, float]] = {}
     try:
         for round_ in range(args.repeat):
             for name, run in runs.items():
+                cpu_before = cpu_of_children()
                 count, rps = run()
-                print(f"round {round_ + 1}: {name:<4} {rps:>9,.0f} req/s", file=sys.stderr)
+                cpu_us = (cpu_of_children() - cpu_before) / count * 1e6  # generator CPU per request, all processes
+                print(f"round {round_ + 1}: {name:<4} {rps:>9,.0f} req/s {cpu_us:6.0f} us CPU/request", file=sys.stderr)
                 if name not in best or rps > best[name][1]:
-                    best[name] = (count, rps)
+                    best[name] = (count, rps, cpu_us)
     finally:
         if nginx is not None:
             nginx.terminate()
             nginx.wait(timeout=10)
     base, one, two = best["bare"][1], best["one"][1], best["two"][1]
-    rows = [("bare Locust FastHttpUser (1 process)", best["bare"][0], base, 1.0),
-            ("agno-check load (1 process)", best["one"][0], one, one / base),
-            ("agno-check load --workers 2", best["two"][0], two, two / base)]
+    rows = [("bare Locust FastHttpUser (1 process)", best["bare"][0], base, 1.0, best["bare"][2]),
+            ("agno-check load (1 process)", best["one"][0], one, one / base, best["one"][2]),
+            ("agno-check load --workers 2", best["two"][0], two, two / base, best["two"][2])]
     print(f"target {url}, {args.users} users, {args.duration} s per run, best of {args.repeat}, "
           f"{os.cpu_count()} cores\n")
-    print(f"| {'run':<38} | {'requests':>9} | {'req/s':>9} | {'vs bare':>7} |")
-    print(f"|{'-' * 40}|{'-' * 11}|{'-' * 11}|{'-' * 9}|")
-    for name, count, rps, ratio in rows:
-        print(f"| {name:<38} | {count:>9,} | {rps:>9,.0f} | {ratio:>6.2f}x |")
+    print(f"| {'run':<38} | {'requests':>9} | {'req/s':>9} | {'vs bare':>7} | {'CPU/request':>11} |")
+    print(f"|{'-' * 40}|{'-' * 11}|{'-' * 11}|{'-' * 9}|{'-' * 13}|")
+    for name, count, rps, ratio, cpu_us in rows:
+        print(f"| {name:<38} | {count:>9,} | {rps:>9,.0f} | {ratio:>6.2f}x | {cpu_us:>8.0f} us |")
     print(f"\nagno-check / bare Locust: {one / base:.2f}x (target >= 0.9x); "
           f"--workers 2 / one process: {two / one:.2f}x (target >= 1.6x)")
 
