@@ -33,6 +33,20 @@ def test_two_workers_totals_and_agent_metrics_match_the_server():
     assert max(p["users"] for p in report["timeline"]) == 4
 
 
+def test_multi_turn_sessions_grow_the_history_then_start_over():
+    with SimServer(latency={"ttft": "5ms", "tps": 5000, "output_tokens": 5}, seed=4) as sim:
+        result = load(sim.url, "--users", "2", "--duration", "2s", "--turns", "3", "--think-time", "0.01-0.03s")
+        records = sim.stats(1000)["recent"]
+    assert result.code == 0, result.stderr
+    report = result.json()
+    assert report["settings"]["turns"] == 3 and report["requests"] > 6
+    sizes = [len(r["messages"]) for r in records[1:]]  # the first record is the probe turn
+    # OpenAI-compatible APIs are stateless: each turn carries the conversation so far (1, 3, 5 messages), then a
+    # new conversation starts
+    assert set(sizes) == {1, 3, 5}
+    assert sizes.count(1) >= sizes.count(5) >= 1
+
+
 def test_open_model_starts_turns_at_the_rate_whatever_the_latency(serve):
     app = CountingApp(delay_s=0.2)  # 5 users could make only 25 closed-loop turns a second
     url = serve(app).url
