@@ -203,4 +203,5 @@ def load_settings(cls: type[CommonSettings], flags: dict[str, Any], section: str
             where = f"environment variable {env_name}"
         else:
             where = f"{path}: key {key!r}" if path else key
-        raise ConfigError(f"{where}: {error['msg']}") from None
+        message = str(error["msg"]).removeprefix("Value error, ")  # our validators' own sentences
+        raise ConfigError(f"{where}: {message}") from None
