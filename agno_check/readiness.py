@@ -17,11 +17,12 @@ from typing import Any
 from agno_check.checks.context import CheckContext
 from agno_check.checks.registry import CheckSpec, load_catalogue, select
 from agno_check.checks.runner import run_checks
-from agno_check.errors import ProtocolError, TargetError, UsageError
+from agno_check.errors import TargetError, UsageError
 from agno_check.report.model import CheckResult, ReadinessReport
 from agno_check.settings import ReadinessSettings
 from agno_check.targets.credentials import Credentials, Redactor
 from agno_check.targets.detect import ProfileOptions, resolve_profile
+from agno_check.targets.first_turn import reject_unusable_first_turn
 from agno_check.targets.http import HttpTarget
 from agno_check.targets.profiles import JsonProfile
 from agno_check.targets.spec import parse_target
@@ -101,15 +102,8 @@ async def preflight(ctx: CheckContext) -> None:
         turn = await ctx.memo("valid_turn", ctx.run_turn)
     except TargetError:
         raise
+    reject_unusable_first_turn(turn, ctx.target.base_url, ctx.credentials.present, "a valid run")
     line = f"{turn.request.line()} on {ctx.target.base_url}"
-    if turn.response.redirect_blocked:
-        raise ProtocolError(f"{line} redirects to another host ({turn.response.redirect_blocked}); not followed, "
-                            "so credentials never cross hosts")
-    if turn.status_code in (401, 403):
-        hint = "pass --token (or --header)" if not ctx.credentials.present else "check --token"
-        raise UsageError(f"{line} answered {turn.status_code} to a valid run: {hint}")
-    if turn.status_code == 404:
-        raise UsageError(f"{line} answered 404: wrong --profile, --endpoint or --agent-id?")
     if not turn.http_ok:
         raise TargetError(f"{line} answered HTTP {turn.status_code} to a valid run: {turn.response.excerpt(120)!r}")
 

@@ -71,6 +71,7 @@ def base_plan(settings: LoadSettings, url: str, prompts: list[str]) -> LoadPlan:
 
 async def _probe(settings: LoadSettings, url: str, plan: LoadPlan) -> Prepared:
     from agno_check.readiness import open_http_target
+    from agno_check.targets.first_turn import reject_unusable_first_turn
 
     target, notes = await open_http_target(url, settings)
     try:
@@ -86,14 +87,8 @@ async def _probe(settings: LoadSettings, url: str, plan: LoadPlan) -> Prepared:
             wait = min(turn.response.retry_after_s() or 1.0, 5.0) if turn.rate_limited else 0.5
             notes.append(f"probe turn {attempt} failed ({turn.failure_reason()}); retried after {wait:g} s")
             await asyncio.sleep(wait)
+        reject_unusable_first_turn(turn, url, target.credentials.present, "the probe turn")
         line = f"{turn.request.line()} on {url}"
-        if turn.response.redirect_blocked:
-            raise TargetError(f"{line} redirects to another host ({turn.response.redirect_blocked}); not followed")
-        if turn.status_code in (401, 403):
-            hint = "pass --token (or --header)" if not target.credentials.present else "check --token"
-            raise UsageError(f"{line} answered {turn.status_code} to the probe turn: {hint}")
-        if turn.status_code == 404:
-            raise UsageError(f"{line} answered 404: wrong --profile, --endpoint or --agent-id?")
         if not turn.ok:
             raise TargetError(f"{PROBE_ATTEMPTS} probe turns failed, so the load test would measure only "
                               f"failures: {turn.failure_reason()} ({line})")
