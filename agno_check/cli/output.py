@@ -20,6 +20,16 @@ def write_file(path: str, text: str) -> None:
         raise UsageError(f"cannot write {path}: {exc.strerror or exc}") from None
 
 
+def console_for(stream: Any, stderr: bool = False) -> Any:
+    """A rich console; a CI log (not a terminal, no COLUMNS) gets 140 columns instead of rich's 80."""
+    import os
+
+    from rich.console import Console
+
+    wide = not stream.isatty() and "COLUMNS" not in os.environ
+    return Console(stderr=stderr, width=140 if wide else None)
+
+
 def emit(report: Any, settings: Any, renderers: dict[str, Callable[[Any], str]],
          terminal: Callable[[Any, Any], None]) -> None:
     """Render ``report`` in the chosen format and in every extra file asked for."""
@@ -34,13 +44,13 @@ def emit(report: Any, settings: Any, renderers: dict[str, Callable[[Any], str]],
             with open(settings.output, "w", encoding="utf-8") as handle:
                 terminal(report, Console(file=handle, width=140, no_color=True))
         if not settings.quiet or not settings.output:
-            terminal(report, Console())
+            terminal(report, console_for(sys.stdout))
     else:
         text = renderers[fmt](report)
         if settings.output:
             write_file(settings.output, text)
             if not settings.quiet:
-                terminal(report, Console(stderr=True))
+                terminal(report, console_for(sys.stderr, stderr=True))
         else:
             sys.stdout.write(text if text.endswith("\n") else text + "\n")
             sys.stdout.flush()
