@@ -20,10 +20,30 @@ from typing import Annotated, Any
 
 import typer
 
+from agno_check.cli.options import (
+    BurstRequestsOption,
+    BurstSecondsOption,
+    ConcurrencyOption,
+    DebugOption,
+    FailOnOption,
+    FailUnderOption,
+    FormatOption,
+    JunitOption,
+    MarkdownOption,
+    MaxTimeOption,
+    MessageOption,
+    OnlyOption,
+    OutputOption,
+    PassiveOption,
+    QuietOption,
+    SamplesOption,
+    SkipOption,
+    SloOption,
+    TimeoutOption,
+)
+
 Opt = typer.Option
 Demo = "Demo"
-Gate = "Report and gate"
-Checks = "Checks"
 
 
 def demo(
@@ -35,39 +55,25 @@ def demo(
                                rich_help_panel=Demo)] = False,
     port: Annotated[int, Opt(help="Port of the demo AgentOS on 127.0.0.1 (0 picks a free one).", min=0,
                              max=65535, rich_help_panel=Demo)] = 0,
-    timeout: Annotated[float | None, Opt(help="Seconds per request [default: 30].", rich_help_panel=Checks)] = None,
-    message: Annotated[str | None, Opt(help="The message sent in ordinary runs.", rich_help_panel=Checks)] = None,
-    max_time: Annotated[float | None, Opt(help="Seconds for the whole run [default: 300].",
-                                          rich_help_panel=Checks)] = None,
-    samples: Annotated[int | None, Opt(help="Sequential runs for latency/TTFT [default: 10].",
-                                       rich_help_panel=Checks)] = None,
-    concurrency: Annotated[int | None, Opt(help="Concurrent runs for performance.concurrency [default: 10].",
-                                           rich_help_panel=Checks)] = None,
-    slo: Annotated[list[str] | None, Opt(help="SLO, e.g. p95<5000 or ttft_p95<2000 (repeatable).",
-                                         rich_help_panel=Checks)] = None,
-    only: Annotated[list[str] | None, Opt(help="Run only these check ids or categories (repeatable).",
-                                          rich_help_panel=Checks)] = None,
-    skip: Annotated[list[str] | None, Opt(help="Skip these check ids or categories (repeatable).",
-                                          rich_help_panel=Checks)] = None,
-    passive: Annotated[bool, Opt("--passive", help="Skip intrusive checks (bursts, 1 MiB inputs, injections).",
-                                 rich_help_panel=Checks)] = False,
-    burst_requests: Annotated[int | None, Opt(help="Requests in a burst [default: 60].",
-                                              rich_help_panel=Checks)] = None,
-    burst_seconds: Annotated[float | None, Opt(help="Seconds a burst may take [default: 5].",
-                                               rich_help_panel=Checks)] = None,
-    fail_under: Annotated[float | None, Opt(help="Fail the gate below this score (0-100).",
-                                            rich_help_panel=Gate)] = None,
-    fail_on: Annotated[str | None, Opt(help="Fail the gate on a failed check of this severity or worse: "
-                                            "critical, high, medium, low, none [default: critical].",
-                                       rich_help_panel=Gate)] = None,
-    format: Annotated[str | None, Opt(help="rich, json, junit or markdown.", rich_help_panel=Gate)] = None,
-    output: Annotated[str | None, Opt("--output", "-o", help="Write the report to this file.",
-                                      rich_help_panel=Gate)] = None,
-    junit: Annotated[str | None, Opt(help="Also write JUnit XML to this file.", rich_help_panel=Gate)] = None,
-    markdown: Annotated[str | None, Opt(help="Also write Markdown to this file.", rich_help_panel=Gate)] = None,
-    quiet: Annotated[bool, Opt("--quiet", "-q", help="No progress on stderr.", rich_help_panel=Gate)] = False,
-    debug: Annotated[bool, Opt("--debug", help="Tracebacks for internal errors, and agno's own logs.",
-                               rich_help_panel=Gate)] = False,
+    timeout: TimeoutOption = None,
+    message: MessageOption = None,
+    max_time: MaxTimeOption = None,
+    samples: SamplesOption = None,
+    concurrency: ConcurrencyOption = None,
+    slo: SloOption = None,
+    only: OnlyOption = None,
+    skip: SkipOption = None,
+    passive: PassiveOption = False,
+    burst_requests: BurstRequestsOption = None,
+    burst_seconds: BurstSecondsOption = None,
+    fail_under: FailUnderOption = None,
+    fail_on: FailOnOption = None,
+    format: FormatOption = None,
+    output: OutputOption = None,
+    junit: JunitOption = None,
+    markdown: MarkdownOption = None,
+    quiet: QuietOption = False,
+    debug: DebugOption = False,
 ) -> int:
     """Run the readiness checklist against a demo AgentOS on a simulated LLM, all on this machine.
 
