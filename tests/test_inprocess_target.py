@@ -168,3 +168,15 @@ def test_agno_default_model_gets_a_stand_in_and_stays_unset(tmp_path: Path) -> N
     assert any("stand-in" in note and "agno's default" in note for note in report.notes)
     module = sys.modules["bare_team"]
     assert module.team.model is None and module.team.members[0].model is None
+
+
+def test_a_module_that_hangs_at_import_is_exit_2_within_the_run_bound(tmp_path: Path) -> None:
+    import time
+
+    (tmp_path / "hangs.py").write_text("import time\nwhile True:\n    time.sleep(0.5)\nagent = None\n")
+    started = time.monotonic()
+    result = run_cli("readiness", "hangs.py:agent", "--max-time", "3", cwd=str(tmp_path), timeout=120)
+    assert result.code == 2
+    lines = [line for line in result.stderr.splitlines() if line.strip()]
+    assert len(lines) == 1 and "did not finish within 3 s" in lines[0], result.stderr
+    assert time.monotonic() - started < 60  # bounded by --max-time, not by the module

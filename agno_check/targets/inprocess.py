@@ -229,7 +229,7 @@ async def open_inprocess_target(spec: str, settings: Any) -> AsyncIterator[Opene
         stack.enter_context(_environment(run_env))
         stack.enter_context(contextlib.redirect_stdout(sys.stderr))
         log_filter = stack.enter_context(_quiet_agno_logs(bool(getattr(settings, "debug", False))))
-        obj, kind = load_agent(spec)
+        obj, kind = load_agent(spec, getattr(settings, "max_time", None))
 
         from agno.os import AgentOS
 

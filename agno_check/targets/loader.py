@@ -12,7 +12,9 @@ import contextlib
 import importlib
 import importlib.util
 import os
+import signal
 import sys
+import threading
 from pathlib import Path
 from typing import Any
 
@@ -88,14 +90,44 @@ def _import_module(where: str, spec: str) -> Any:
     return importlib.import_module(where)
 
 
-def import_object(spec: str) -> Any:
-    """The object ``spec`` names; UsageError (exit 2, one line) for every way that can fail."""
+class ImportTookTooLong(Exception):  # noqa: N818 - the user's words for what happened
+    """Raised into the user's import by a timer when it outlives the run's bound."""
+
+
+@contextlib.contextmanager
+def _bounded(seconds: float | None) -> Any:
+    """Interrupt the block after ``seconds`` (a module that hangs at import must not hang agno-check).
+
+    A SIGALRM timer in the main thread: it interrupts Python code and sleeps alike; elsewhere, no bound."""
+    usable = seconds and hasattr(signal, "setitimer") and threading.current_thread() is threading.main_thread()
+    if not usable:
+        yield
+        return
+
+    def interrupt(signum: int, frame: Any) -> None:
+        raise ImportTookTooLong
+
+    previous = signal.signal(signal.SIGALRM, interrupt)
+    signal.setitimer(signal.ITIMER_REAL, seconds)
+    try:
+        yield
+    finally:
+        signal.setitimer(signal.ITIMER_REAL, 0)
+        signal.signal(signal.SIGALRM, previous)
+
+
+def import_object(spec: str, bound_s: float | None = None) -> Any:
+    """The object ``spec`` names; UsageError (exit 2, one line) for every way that can fail, including an
+    import that takes longer than ``bound_s``."""
     where, attr = split_spec(spec)
     try:
-        with contextlib.redirect_stdout(sys.stderr):
+        with contextlib.redirect_stdout(sys.stderr), _bounded(bound_s):
             module = _import_module(where, spec)
     except UsageError:
         raise
+    except ImportTookTooLong:
+        raise UsageError(f"importing {where!r} did not finish within {bound_s:g} s (--max-time); does the "
+                         "module block at import (a server start, a network call)?") from None
     except ModuleNotFoundError as exc:
         if exc.name and (where == exc.name or where.startswith(exc.name + ".")):
             raise UsageError(f"cannot import {where!r}: no module named {exc.name!r} (run from your project's "
@@ -141,9 +173,9 @@ def _candidates(module: Any) -> str:
     return f" (agno Agent/Team objects in it: {', '.join(sorted(found)[:5])})" if found else ""
 
 
-def load_agent(spec: str) -> tuple[Any, str]:
+def load_agent(spec: str, bound_s: float | None = None) -> tuple[Any, str]:
     """The agno Agent or Team ``spec`` names, and its kind; UsageError for anything else."""
-    obj = import_object(spec)
+    obj = import_object(spec, bound_s)
     kind = agent_kind(obj)
     if kind is not None:
         return obj, kind
