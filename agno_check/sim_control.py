@@ -11,7 +11,9 @@ check reports "could not reach the sim control API" as its own status, never a t
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+import asyncio
+import contextlib
+from collections.abc import AsyncIterator, Mapping
 from typing import Any
 from urllib.parse import urlsplit
 
@@ -55,6 +57,10 @@ class SimControl:
     def clear_faults(self) -> None:
         self._call("DELETE", "/_sim/faults")
 
+    def faults(self) -> dict[str, Any]:
+        """The fault profile in force (queued rules carry ``remaining``), as ``GET /_sim/faults``."""
+        return self._call("GET", "/_sim/faults")
+
     def stats(self, recent: int = 200) -> dict[str, Any]:
         return self._call("GET", f"/_sim/stats?recent={recent}")
 
@@ -82,3 +88,34 @@ def _is_json(response: Any) -> bool:
     except ValueError:
         return False
     return True
+
+
+def restorable_rules(view: Mapping[str, Any]) -> list[dict[str, Any]]:
+    """The rules of a ``GET /_sim/faults`` answer as ``set_faults`` takes them: a queued rule keeps only the
+    requests it still had to apply to; a used-up one is dropped."""
+    rules = []
+    for rule in view.get("rules") or []:
+        rule = dict(rule)
+        remaining = rule.pop("remaining", None)
+        if rule.get("next") is not None:
+            if not remaining:
+                continue
+            rule["next"] = remaining
+        rules.append(rule)
+    return rules
+
+
+@contextlib.asynccontextmanager
+async def faults_restored(sim: Any) -> AsyncIterator[None]:
+    """Inject faults inside the block; afterwards the sim's fault profile is what it was before (a user's own
+    profile on a shared sim-llm survives the check), or cleared when it had none."""
+    before = await asyncio.to_thread(sim.faults) if hasattr(sim, "faults") else {}
+    try:
+        yield
+    finally:
+        rules = restorable_rules(before)
+        with contextlib.suppress(Exception):  # best effort: the sim may be gone, and a finding is on its way
+            if rules:
+                await asyncio.to_thread(sim.set_faults, *rules, seed=before.get("seed"))
+            else:
+                await asyncio.to_thread(sim.clear_faults)

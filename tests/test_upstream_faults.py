@@ -106,3 +106,25 @@ def test_a_bad_sim_control_url_is_exit_2_in_one_line(cli, sim, serve, tmp_path, 
     result = cli("readiness", url, "--only", CHECK, "--sim-control", value)
     assert result.code == 2
     assert result.stderr.strip().count("\n") == 0 and "--sim-control" in result.stderr
+
+
+def test_fault_injection_leaves_a_users_own_fault_profile_as_it_was(fresh_sim):
+    import asyncio
+
+    from agno_check.sim_control import SimControl, faults_restored
+
+    fresh_sim.set_faults("503:next=4", "429:0.1")
+    before = fresh_sim.faults()
+
+    async def inject(sim) -> None:
+        async with faults_restored(sim):
+            await asyncio.to_thread(sim.set_faults, kind="500", next=1)
+            assert [r["kind"] for r in (await asyncio.to_thread(sim.faults))["rules"]] == ["500"]
+
+    asyncio.run(inject(fresh_sim))
+    assert fresh_sim.faults()["rules"] == before["rules"]
+    asyncio.run(inject(SimControl(fresh_sim.url)))  # the same through --sim-control's client
+    assert fresh_sim.faults()["rules"] == before["rules"]
+    fresh_sim.clear_faults()
+    asyncio.run(inject(fresh_sim))
+    assert fresh_sim.faults()["rules"] == []  # no profile before: none after

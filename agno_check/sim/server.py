@@ -217,6 +217,10 @@ class SimServer:
         """No faults from now on."""
         self._call("DELETE", "/_sim/faults")
 
+    def faults(self) -> dict:
+        """The fault profile in force (queued rules carry ``remaining``), as ``GET /_sim/faults``."""
+        return self._call("GET", "/_sim/faults")
+
     def set_latency(self, profile: LatencyProfile | None = None, **fields: Any) -> dict[str, Any]:
         """Change the latency profile: a ``LatencyProfile`` or some fields (``ttft="50ms"``, ``tps=200``).
 

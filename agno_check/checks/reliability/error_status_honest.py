@@ -40,13 +40,14 @@ async def _provoked_failure(ctx: CheckContext) -> Turn | None:
     sim = ctx.sim
     if sim is None or ctx.settings.passive or not hasattr(sim, "set_faults"):
         return None
-    await asyncio.to_thread(sim.set_faults, kind="500", next=1)
-    try:
-        return await ctx.run_turn(session_id=ctx.new_session_id("honest-fault"))
-    except TargetError:
-        return None  # no answer at all is reliability.upstream_faults' finding, not a dishonest status
-    finally:
-        await asyncio.to_thread(sim.clear_faults)
+    from agno_check.sim_control import faults_restored
+
+    async with faults_restored(sim):
+        await asyncio.to_thread(sim.set_faults, kind="500", next=1)
+        try:
+            return await ctx.run_turn(session_id=ctx.new_session_id("honest-fault"))
+        except TargetError:
+            return None  # no answer at all is reliability.upstream_faults' finding, not a dishonest status
 
 
 @check(id="reliability.error_status_honest", severity="high", title="A failed run is not reported as a success",

@@ -21,6 +21,7 @@ from agno_check.checks.context import CheckContext
 from agno_check.checks.outcome import Outcome, errored, failed, passed, skipped
 from agno_check.checks.registry import check
 from agno_check.errors import TargetError, TargetTimeout
+from agno_check.sim_control import faults_restored
 
 #: (label, fault rule); the hang's length is set from the time bound
 FAULTS: tuple[tuple[str, dict[str, Any]], ...] = (
@@ -136,19 +137,15 @@ async def upstream_faults(ctx: CheckContext) -> Outcome:
     bound = ctx.settings.timeout
     probes: list[Probe] = []
     try:
-        for label, rule in FAULTS:
-            rule = dict(rule)
-            if rule["kind"] == "hang":
-                rule["hang_s"] = min(bound + HANG_MARGIN_S, 300.0)
-            probes.append(await _probe(ctx, label, rule, bound))
+        async with faults_restored(ctx.sim):  # a user's own fault profile on a shared sim-llm survives
+            for label, rule in FAULTS:
+                rule = dict(rule)
+                if rule["kind"] == "hang":
+                    rule["hang_s"] = min(bound + HANG_MARGIN_S, 300.0)
+                probes.append(await _probe(ctx, label, rule, bound))
     except (TargetError, ValueError) as exc:
         return errored(f"could not drive the model upstream's faults: {exc}",
                        probes=[p.evidence() for p in probes])
-    finally:
-        try:
-            await _sim(ctx.sim.clear_faults)
-        except Exception:  # noqa: BLE001 - already reporting; the sim may be gone
-            pass
     evidence = {"probes": [p.evidence() for p in probes], "time_bound_s": bound}
     reached = [p for p in probes if p.verdict != "not reached"]
     if not reached:
