@@ -233,3 +233,36 @@ def test_help_does_not_import_locust():
     proc = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=60, cwd=str(ROOT))
     assert proc.returncode == 0, proc.stderr
     assert "--users" in proc.stdout and "--find-max" in proc.stdout
+
+
+def test_a_trickling_answer_is_cut_off_at_the_turn_timeout(serve):
+    """The per-read timeout never fires on a server that sends a byte every 100 ms: --timeout is per turn."""
+    import asyncio
+
+    from starlette.applications import Starlette
+    from starlette.responses import JSONResponse, StreamingResponse
+    from starlette.routing import Route
+
+    answered = {"count": 0}
+
+    async def query(request):
+        answered["count"] += 1
+        if answered["count"] == 1:  # the probe turn gets a normal answer
+            return JSONResponse({"response": "hello"})
+
+        async def trickle():
+            for _ in range(60):  # 6 s of a byte every 100 ms
+                yield b" "
+                await asyncio.sleep(0.1)
+            yield b'{"response": "late"}'
+
+        return StreamingResponse(trickle(), media_type="application/json")
+
+    url = serve(Starlette(routes=[Route("/query", query, methods=["POST"])])).url
+    result = load(url, "--profile", "json", "--users", "2", "--duration", "3s", "--timeout", "1",
+                  "--stop-timeout", "2s", "--format", "json")
+    report = json.loads(result.stdout)
+    kinds = {e["kind"]: e["count"] for e in report["errors"]}
+    assert any("timeout" in kind for kind in kinds), kinds
+    assert report["failures"] >= 2 and report["latency_ms"] is None  # nothing succeeded, nothing measured
+    assert result.code == 1

@@ -232,17 +232,14 @@ class AgentUser(FastHttpUser):
         (open model), so that time spent waiting for a free slot counts as latency."""
         spec = self.profile.run_request(message, session_id, self.stream and self.profile.can_stream)
         start = time.perf_counter() if started is None else started
-        if not spec.stream and started is None:
-            # a plain answer is bounded by the client's per-read timeout (``network_timeout``); a whole-turn
-            # deadline costs a timer per turn, which matters at thousands of turns per second
-            result = self._exchange(spec, start, None)
-        else:
-            deadline = gevent.Timeout(max(0.001, self.timeout - (time.perf_counter() - start)))
-            deadline.start()
-            try:
-                result = self._exchange(spec, start, deadline)
-            finally:
-                deadline.close()
+        # a whole-turn deadline, not only the client's per-read timeout: a server that trickles its answer must
+        # not hold a user past --timeout (one gevent timer per turn: ~1% of a turn's CPU at full speed)
+        deadline = gevent.Timeout(max(0.001, self.timeout - (time.perf_counter() - start)))
+        deadline.start()
+        try:
+            result = self._exchange(spec, start, deadline)
+        finally:
+            deadline.close()
         if result.ok:
             self.profile.remember(session_id, message, result.parsed.content)
         return result
