@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import asyncio
-import time
 import uuid
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
@@ -139,10 +138,6 @@ class CheckContext:
                     for _ in range(self.settings.samples)]
 
         return await self.memo("sequential_turns", make)
-
-    @staticmethod
-    def elapsed_since(started: float) -> float:
-        return (time.perf_counter() - started) * 1000.0
 
 
 def response_evidence(spec_line: str, response: Response, limit: int = 300) -> dict[str, Any]:

@@ -16,14 +16,12 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Literal
 
 from agno_check.errors import UsageError
+from agno_check.report.model import CATEGORIES, SEVERITY_WEIGHT
 
 if TYPE_CHECKING:
     from agno_check.checks.context import CheckContext
     from agno_check.checks.outcome import Outcome
 
-CATEGORIES = ("configuration", "performance", "reliability", "security")
-SEVERITY_WEIGHT = {"critical": 10, "high": 5, "medium": 3, "low": 1}
-SEVERITY_ORDER = ("low", "medium", "high", "critical")
 #: read-only probes first, measurements next, bursts last (so one check's burst does not poison another's numbers)
 PHASES = ("probe", "measure", "burst")
 Phase = Literal["probe", "measure", "burst"]

@@ -30,6 +30,3 @@ class ReadinessProgress:
         self._done += 1
         if self.enabled and self._console is not None:
             self._console.print(f"[dim]{self._done:>2}/{self._total} {result.id}: {result.status}[/dim]")
-
-    def stop(self) -> None:
-        pass

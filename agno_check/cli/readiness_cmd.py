@@ -129,7 +129,6 @@ def report_readiness(settings: Any, sim: Any = None) -> int:
     progress = ReadinessProgress(enabled=not settings.quiet,
                                  notes_in_report=(settings.format or "rich") == "rich" and not settings.output)
     report = asyncio.run(run_readiness(settings, on_start=progress.start, on_result=progress.result, sim=sim))
-    progress.stop()
     emit(report, settings, {"json": lambda r: r.to_json(), "junit": render_junit, "markdown": render_markdown},
          render_terminal)
     if report.interrupted:

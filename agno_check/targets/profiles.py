@@ -59,8 +59,6 @@ class Profile(ABC):
         """Client-side history, for stateless protocols; stateful ones keep it on the server."""
         return None
 
-    def describe(self) -> str:
-        return self.name
 
 
 # --- AgentOS -------------------------------------------------------------------------------------------------
@@ -156,8 +154,6 @@ class AgentOSProfile(Profile):
             ("plain-text body", RequestSpec("POST", path, content=b"hi", headers={"content-type": "text/plain"})),
         ]
 
-    def describe(self) -> str:
-        return f"agentos (agent {self.agent_id})"
 
 
 # --- OpenAI-compatible ---------------------------------------------------------------------------------------
@@ -244,8 +240,6 @@ class OpenAIProfile(Profile):
             ("empty messages", RequestSpec("POST", path, json={"model": self.model, "messages": []})),
         ]
 
-    def describe(self) -> str:
-        return f"openai (model {self.model})"
 
 
 # --- seed-style JSON -----------------------------------------------------------------------------------------
@@ -305,5 +299,3 @@ class JsonProfile(Profile):
             ("empty message", RequestSpec("POST", path, json={field_: ""})),
         ]
 
-    def describe(self) -> str:
-        return f"json ({self.endpoint})"

@@ -38,7 +38,7 @@ async def concurrency(ctx: CheckContext) -> Outcome:
     good = [t.total_ms for t in turns if t.ok]
     base_p95 = percentile(baseline, 95) or 0.0
     evidence = {"concurrency": c, "baseline_p95_ms": round(base_p95, 1), "succeeded": len(good),
-                "errors": errors[:5]}
+                "errors": errors[:5], "batch_wall_ms": round(batch.wall_ms, 1)}
     if errors:
         return failed(f"{len(errors)} of {c} concurrent runs failed (first: {errors[0][:120]})", **evidence)
     if not good:
