@@ -21,3 +21,17 @@ def statuses(report: ReadinessReport) -> dict[str, str]:
 
 def result(report: ReadinessReport, check_id: str) -> Any:
     return next(c for c in report.checks if c.id == check_id)
+
+
+def others_failing(report: ReadinessReport, *check_ids: str) -> dict[str, str]:
+    """Checks other than ``check_ids`` that failed or errored."""
+    return {c: s for c, s in statuses(report).items() if c not in check_ids and s in ("fail", "error")}
+
+
+def assert_flaw_found(report: ReadinessReport, check_id: str, status: str, cause: str) -> None:
+    """The planted flaw is found by its check, with the cause, evidence and a remediation, and by no other."""
+    verdict = result(report, check_id)
+    assert verdict.status == status, verdict
+    assert cause in verdict.detail.lower(), verdict.detail
+    assert verdict.remediation and verdict.evidence
+    assert not others_failing(report, check_id)

@@ -5,7 +5,7 @@ from __future__ import annotations
 import httpx
 import pytest
 
-from tests.readiness_helpers import readiness, result, statuses
+from tests.readiness_helpers import assert_flaw_found, others_failing, readiness, result, statuses
 from tests.refs.seed_app import CANARY, SOUND_TOKEN, SOUND_TOKEN_B
 
 FAST = {"samples": 3, "concurrency": 4, "burst_requests": 45}
@@ -15,10 +15,6 @@ RELIABILITY = ["reliability.malformed_input", "reliability.error_responses", "re
 
 def run(url: str, sim=None, **flags):
     return readiness(url, sim=sim, token=SOUND_TOKEN, token_b=SOUND_TOKEN_B, canary=CANARY, **{**FAST, **flags})
-
-
-def others_failing(report, *check_ids: str) -> dict[str, str]:
-    return {c: s for c, s in statuses(report).items() if c not in check_ids and s in ("fail", "error")}
 
 
 @pytest.mark.parametrize(
@@ -32,11 +28,7 @@ def others_failing(report, *check_ids: str) -> dict[str, str]:
 )
 def test_each_reliability_flaw_is_found_by_its_check_and_no_other(seed_service, flaw, check_id, status, cause):
     report = run(seed_service({flaw}))
-    verdict = result(report, check_id)
-    assert verdict.status == status, verdict
-    assert cause in verdict.detail.lower(), verdict.detail
-    assert verdict.remediation and verdict.evidence
-    assert not others_failing(report, check_id)
+    assert_flaw_found(report, check_id, status, cause)
     assert SOUND_TOKEN not in report.to_json()
 
 

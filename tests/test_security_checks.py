@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import pytest
 
-from tests.readiness_helpers import readiness, result, statuses
+from tests.readiness_helpers import assert_flaw_found, others_failing, readiness, result, statuses
 from tests.refs.seed_app import (
     CANARY,
     HIDDEN_DATA_ROUTE,
@@ -35,10 +35,6 @@ def assert_no_secret(report, *secrets: str) -> None:
         assert secret not in text, f"{secret[:2]}… leaked into the report"
 
 
-def others_failing(report, check_id: str) -> dict[str, str]:
-    return {c: s for c, s in statuses(report).items() if c != check_id and s in ("fail", "error")}
-
-
 @pytest.mark.parametrize(
     ("flaw", "check_id", "status", "cause"),
     [
@@ -57,11 +53,7 @@ def others_failing(report, check_id: str) -> dict[str, str]:
 )
 def test_each_security_flaw_is_found_by_its_check_and_no_other(seed_service, flaw, check_id, status, cause):
     report = run(seed_service({flaw}))
-    verdict = result(report, check_id)
-    assert verdict.status == status, verdict
-    assert cause in verdict.detail.lower(), verdict.detail
-    assert verdict.remediation and verdict.evidence
-    assert not others_failing(report, check_id)
+    assert_flaw_found(report, check_id, status, cause)
     assert_no_secret(report, SOUND_TOKEN, SOUND_TOKEN_B)
 
 
