@@ -7,6 +7,7 @@ check status and the exit code comes from the gate.
 from __future__ import annotations
 
 import asyncio
+import dataclasses
 import time
 from collections.abc import AsyncIterator, Callable
 from contextlib import asynccontextmanager
@@ -56,10 +57,8 @@ def redactor_for(settings: Any) -> Redactor:
 
 
 def profile_options(settings: Any) -> ProfileOptions:
-    return ProfileOptions(profile=settings.profile, agent_id=settings.agent_id, model=settings.model,
-                          endpoint=settings.endpoint, message_field=settings.message_field,
-                          session_field=settings.session_field, response_field=settings.response_field,
-                          user_id=settings.user_id)
+    """The protocol fields of the settings (the same names), for profile detection."""
+    return ProfileOptions(**{f.name: getattr(settings, f.name) for f in dataclasses.fields(ProfileOptions)})
 
 
 async def open_http_target(url: str, settings: Any) -> tuple[HttpTarget, list[str]]:
