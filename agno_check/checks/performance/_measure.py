@@ -34,7 +34,7 @@ class ConcurrentBatch:
     wall_ms: float = 0.0
 
 
-async def concurrent_batch(ctx: CheckContext) -> ConcurrentBatch:
+async def concurrent_batch(ctx: CheckContext, key: str = "concurrent_batch") -> ConcurrentBatch:
     """Shared by performance.concurrency and performance.health_under_load: one batch, two verdicts."""
 
     async def make() -> ConcurrentBatch:
@@ -66,4 +66,4 @@ async def concurrent_batch(ctx: CheckContext) -> ConcurrentBatch:
         batch.wall_ms = (time.perf_counter() - started) * 1000.0
         return batch
 
-    return await ctx.memo("concurrent_batch", make)
+    return await ctx.memo(key, make)
