@@ -7,92 +7,19 @@ check status and the exit code comes from the gate.
 from __future__ import annotations
 
 import asyncio
-import dataclasses
 import time
-from collections.abc import AsyncIterator, Callable
-from contextlib import asynccontextmanager
-from dataclasses import dataclass, field
+from collections.abc import Callable
 from datetime import UTC, datetime
 from typing import Any
 
 from agno_check.checks.context import CheckContext
 from agno_check.checks.registry import CheckSpec, load_catalogue, select
 from agno_check.checks.runner import run_checks
-from agno_check.errors import TargetError, UsageError
+from agno_check.errors import TargetError
 from agno_check.report.model import CheckResult, ReadinessReport
 from agno_check.settings import ReadinessSettings
-from agno_check.targets.credentials import Credentials, Redactor
-from agno_check.targets.detect import ProfileOptions, resolve_profile
 from agno_check.targets.first_turn import reject_unusable_first_turn
-from agno_check.targets.http import HttpTarget
-from agno_check.targets.profiles import JsonProfile
-from agno_check.targets.spec import parse_target
-
-
-@dataclass
-class OpenedTarget:
-    """A target ready for checks: the HTTP surface, and for in-process targets the agent and its upstream."""
-
-    target: HttpTarget
-    kind: str  # "http" | "inprocess"
-    display: str  # what the report names as the target
-    profile_name: str
-    agent: Any = None
-    sim: Any = None
-    notes: list[str] = field(default_factory=list)
-    extras: dict[str, Any] = field(default_factory=dict)
-
-
-def credentials_from(settings: ReadinessSettings) -> Credentials:
-    return Credentials.from_options(settings.token_value(), settings.header)
-
-
-def redactor_for(settings: Any) -> Redactor:
-    secrets = credentials_from(settings).secrets()
-    for name in ("token_b", "jwt_secret"):
-        value = getattr(settings, name, None)
-        if value is not None:
-            secrets.append(value.get_secret_value())
-    return Redactor(secrets)
-
-
-def profile_options(settings: Any) -> ProfileOptions:
-    """The protocol fields of the settings (the same names), for profile detection."""
-    return ProfileOptions(**{f.name: getattr(settings, f.name) for f in dataclasses.fields(ProfileOptions)})
-
-
-async def open_http_target(url: str, settings: Any) -> tuple[HttpTarget, list[str]]:
-    """An HttpTarget with its profile resolved (``--profile auto`` probes the service)."""
-    verify: bool | str = settings.ca_bundle or not settings.insecure
-    target = HttpTarget(url, JsonProfile(), credentials_from(settings), timeout_s=settings.timeout, verify=verify)
-    try:
-        profile, notes = await resolve_profile(target, profile_options(settings))
-    except BaseException:
-        await target.aclose()
-        raise
-    target.profile = profile
-    return target, notes
-
-
-@asynccontextmanager
-async def open_target(settings: ReadinessSettings) -> AsyncIterator[OpenedTarget]:
-    if not settings.target:
-        raise UsageError("no target: pass TARGET, or set target in [tool.agno-check] or AGNO_CHECK_TARGET")
-    spec = parse_target(settings.target)
-    if spec.kind == "inprocess":
-        from agno_check.targets.inprocess import open_inprocess_target
-
-        async with open_inprocess_target(spec.value, settings) as opened:
-            yield opened
-        return
-    target, notes = await open_http_target(spec.value, settings)
-    if spec.guessed:
-        notes.insert(0, spec.guessed)
-    try:
-        yield OpenedTarget(target=target, kind="http", display=spec.value, profile_name=target.profile.name,
-                           notes=notes)
-    finally:
-        await target.aclose()
+from agno_check.targets.opening import OpenedTarget, open_target, redactor_for
 
 
 async def preflight(ctx: CheckContext) -> None:
@@ -101,7 +28,7 @@ async def preflight(ctx: CheckContext) -> None:
         turn = await ctx.memo("valid_turn", ctx.run_turn)
     except TargetError:
         raise
-    reject_unusable_first_turn(turn, ctx.target.base_url, ctx.credentials.present, "a valid run")
+    await reject_unusable_first_turn(turn, ctx.target, "a valid run")
     line = f"{turn.request.line()} on {ctx.target.base_url}"
     if not turn.http_ok:
         raise TargetError(f"{line} answered HTTP {turn.status_code} to a valid run: {turn.response.excerpt(120)!r}")
@@ -130,7 +57,7 @@ async def run_readiness(
     async with open_target(settings) as opened:
         ctx = CheckContext(settings=settings, target=opened.target, redact=redactor_for(settings),
                            target_kind=opened.kind, agent=opened.agent, sim=sim or opened.sim,
-                           extras=opened.extras)
+                           inprocess=opened.inprocess)
         await preflight(ctx)
         if on_start:
             on_start(opened, specs)
@@ -151,7 +78,7 @@ async def run_readiness(
         duration_ms=(time.perf_counter() - started) * 1000.0, results=results, fail_under=settings.fail_under,
         fail_on=settings.fail_on, settings=settings.echo(), notes=notes,
     )
-    if ctx.extras.get("max_time_reached"):
+    if ctx.max_time_reached:
         report.gate.passed = False
         report.gate.reasons.append(f"the run's bound (--max-time {settings.max_time:g} s) was reached before "
                                    "every check finished")

@@ -11,7 +11,7 @@ import tomllib
 from pathlib import Path
 from typing import Annotated, Any, ClassVar, Literal
 
-from pydantic import Field, SecretStr, ValidationError, field_validator
+from pydantic import Field, SecretStr, ValidationError, create_model, field_validator
 from pydantic_settings import BaseSettings, NoDecode, PydanticBaseSettingsSource, SettingsConfigDict
 
 from agno_check.errors import ConfigError
@@ -81,20 +81,22 @@ class _FileSource(PydanticBaseSettingsSource):
         return dict(self._values)
 
 
-class CommonSettings(BaseSettings):
-    """What readiness and load share: the target, how to talk to it, credentials and output."""
+def _protocol_settings() -> type[BaseSettings]:
+    """One settings field per protocol option of the registry (``--agent-id``, ``--team``, ``--model``, ...)."""
+    from agno_check.targets.profiles import all_options, option_default
+
+    fields: dict[str, Any] = {name: (str | None, option_default(name)) for name in all_options()}
+    return create_model("ProtocolSettings", __base__=BaseSettings, **fields)
+
+
+class CommonSettings(_protocol_settings()):  # type: ignore[misc]
+    """What readiness and load share: the target, how to talk to it (``profile`` and every registered
+    protocol's options), credentials and output."""
 
     model_config = SettingsConfigDict(env_prefix=ENV_PREFIX, extra="ignore", validate_default=True)
 
     target: str | None = None
-    profile: Literal["auto", "agentos", "openai", "json"] = "auto"
-    agent_id: str | None = None
-    model: str | None = None
-    endpoint: str | None = None
-    message_field: str = "message"
-    session_field: str = "session_id"
-    response_field: str = "response"
-    user_id: str | None = None
+    profile: str = "auto"
     token: SecretStr | None = None
     header: CommaList = Field(default_factory=list)
     timeout: float = Field(30.0, gt=0, le=3600)
@@ -108,6 +110,16 @@ class CommonSettings(BaseSettings):
     markdown: str | None = None
     quiet: bool = False
     debug: bool = False
+
+    @field_validator("profile")
+    @classmethod
+    def _known_profile(cls, value: str) -> str:
+        from agno_check.targets.profiles import protocol_names
+
+        names = ["auto", *protocol_names()]
+        if value not in names:
+            raise ValueError(f"unknown profile {value!r}: expected {', '.join(names)}")
+        return value
 
     @field_validator("slo", mode="before")
     @classmethod

@@ -3,7 +3,7 @@
     locust -f scenarios/openai_streaming.py --headless -u 10 -t 1m --host http://127.0.0.1:8900
     agno-check load --scenario scenarios/openai_streaming.py http://127.0.0.1:8900 --slo "ttft_p95<800"
 
-``MODEL`` in the environment names the model (default: "default"); ``CHAT_PATH`` the path if it is not
+``MODEL`` in the environment names the model (default: "default"); ``ENDPOINT`` the path if it is not
 /v1/chat/completions.
 """
 
@@ -14,5 +14,5 @@ from agno_check.load.users import OpenAIUser
 
 class OpenAIStreaming(OpenAIUser):
     model = os.environ.get("MODEL", "default")
-    chat_path = os.environ.get("CHAT_PATH", "/v1/chat/completions")
+    endpoint = os.environ.get("ENDPOINT", "/v1/chat/completions")
     stream = True

@@ -94,15 +94,15 @@ def test_the_users_objects_and_the_process_are_restored(monkeypatch: pytest.Monk
 
 
 def test_runs_reach_only_the_simulated_llm_and_stand_ins_replace_other_models() -> None:
-    from agno_check.readiness import open_target
     from agno_check.settings import ReadinessSettings, load_settings
+    from agno_check.targets.opening import open_target
 
     async def go() -> tuple[list, int, list[str]]:
         settings = load_settings(ReadinessSettings, {"target": "tests.agents.basic:responses_agent"}, "readiness")
         async with open_target(settings) as opened:
             turn = await opened.target.run("hello", "agno-check-sim-only", False)
             assert turn.ok, turn.failure_reason()
-            info = opened.extras["inprocess"]
+            info = opened.inprocess
             model = opened.agent.model  # the stand-in, for the run
             urls = [str(model.get_async_client().base_url), str(model.get_client().base_url)]
             requests = opened.sim.stats()["requests"]

@@ -1,6 +1,6 @@
 """Helpers for the agent-level checks (``targets=("inprocess",)``): they read the user's Agent/Team as declared.
 
-The in-process target (``agno_check/targets/inprocess.py``) leaves an ``InprocessInfo`` in ``ctx.extras``: the
+The in-process target (``agno_check/targets/inprocess.py``) leaves an ``InprocessInfo`` in ``ctx.inprocess``: the
 user's object, its agents and teams (``nodes``, with telemetry as declared), and its models as declared
 (``models``: a Claude replaced by a stand-in for the run is still judged as the Claude it is).
 """
@@ -22,7 +22,7 @@ OPENAI_SDK_MAX_RETRIES = 2
 
 
 def info_of(ctx: CheckContext) -> InprocessInfo:
-    info = ctx.extras.get("inprocess")
+    info = ctx.inprocess
     if info is None:
         raise SkipCheck("needs the agent object: run against module:agent or path/to/file.py:agent")
     return info

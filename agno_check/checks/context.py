@@ -15,6 +15,7 @@ from agno_check.targets.credentials import Credentials, Redactor
 if TYPE_CHECKING:
     from agno_check.settings import ReadinessSettings
     from agno_check.targets.http import HttpTarget
+    from agno_check.targets.inprocess import InprocessInfo
 
 
 @dataclass
@@ -37,7 +38,10 @@ class CheckContext:
     agent: Any = None
     #: a handle on a controllable model upstream (the simulated LLM), when agno-check has one
     sim: Any = None
-    extras: dict[str, Any] = field(default_factory=dict)
+    #: the user's object as declared and how the run was set up, for an in-process target
+    inprocess: InprocessInfo | None = None
+    #: a check was stopped (or not started) by the run's ``--max-time``; the gate fails on it
+    max_time_reached: bool = False
     rate_limits: RateLimitLog = field(default_factory=RateLimitLog)
     #: every error response a check saw, (label, response), for error_responses and error_disclosure
     error_responses: list[tuple[str, Response]] = field(default_factory=list)

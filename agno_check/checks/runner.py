@@ -30,7 +30,7 @@ async def _run_one(spec: CheckSpec, ctx: CheckContext, time_left_s: float) -> Ou
             return Outcome("skip", spec.inprocess_skip or "does not apply to an in-process target")
         return Outcome("skip", "reads the agent object: run against module:agent or path/to/app.py:agent")
     if time_left_s <= 0:
-        ctx.extras["max_time_reached"] = True
+        ctx.max_time_reached = True
         return Outcome("error", f"not run: the whole run's bound (--max-time {ctx.settings.max_time:g} s) "
                                 "was reached first")
     try:
@@ -43,7 +43,7 @@ async def _run_one(spec: CheckSpec, ctx: CheckContext, time_left_s: float) -> Ou
     except TargetError as exc:
         return Outcome("error", f"could not finish: {exc}")
     except TimeoutError:
-        ctx.extras["max_time_reached"] = True
+        ctx.max_time_reached = True
         return Outcome("error", f"did not finish within the run's bound (--max-time {ctx.settings.max_time:g} s)")
     except Exception as exc:  # a bug in a check must not hide the other checks' results
         log.debug("check %s crashed:\n%s", spec.id, traceback.format_exc())

@@ -10,6 +10,8 @@ from typing import Annotated, Any
 
 import typer
 
+from agno_check.cli.protocol_options import with_protocol_options
+
 Opt = typer.Option
 Target = "Target and protocol"
 Load = "Load model"
@@ -18,6 +20,7 @@ Dist = "Distributed (Locust master/worker)"
 Gate = "Report and gate"
 
 
+@with_protocol_options(Target)
 def load(
     target: Annotated[str | None, typer.Argument(
         help="http(s)://host[:port] or host:port (default: target from config or AGNO_CHECK_TARGET).")] = None,
@@ -49,18 +52,6 @@ def load(
     scenario: Annotated[str | None, Opt(help="Run your own Locust file (e.g. scenarios/agentos_chat.py) with "
                                              "agno-check's live view, report and gate.",
                                         rich_help_panel=Agent)] = None,
-    profile: Annotated[str | None, Opt(help="auto, agentos, openai or json.", rich_help_panel=Target)] = None,
-    agent_id: Annotated[str | None, Opt(help="AgentOS agent id (default: the first of GET /agents).",
-                                        rich_help_panel=Target)] = None,
-    model: Annotated[str | None, Opt(help="Model name for the openai profile.", rich_help_panel=Target)] = None,
-    endpoint: Annotated[str | None, Opt(help="Path of the json profile's endpoint (default /query).",
-                                        rich_help_panel=Target)] = None,
-    message_field: Annotated[str | None, Opt(help="json profile: request field of the message.",
-                                             rich_help_panel=Target)] = None,
-    session_field: Annotated[str | None, Opt(help="json profile: request field of the session id.",
-                                             rich_help_panel=Target)] = None,
-    response_field: Annotated[str | None, Opt(help="json profile: response field of the answer.",
-                                              rich_help_panel=Target)] = None,
     token: Annotated[str | None, Opt(help="Bearer token (env AGNO_CHECK_TOKEN). Never printed.",
                                      rich_help_panel=Target)] = None,
     header: Annotated[list[str] | None, Opt("--header", "-H", help="Extra header NAME:VALUE (repeatable).",
@@ -99,10 +90,11 @@ def load(
     quiet: Annotated[bool, Opt("--quiet", "-q", help="No live view on stderr.", rich_help_panel=Gate)] = False,
     debug: Annotated[bool, Opt("--debug", help="Tracebacks for internal errors; Locust's own log.",
                                rich_help_panel=Gate)] = False,
+    **protocol: Any,
 ) -> int:
     """Load-test an agent with Locust: agent metrics (TTFT, tokens/s, agent-level errors) and an SLO gate.
     Exit 0 passed, 1 an SLO failed, 2 could not run, 130 interrupted (the partial report is still written)."""
-    flags = dict(locals())
+    flags = {k: v for k, v in locals().items() if k != "protocol"} | protocol
     config_path = flags.pop("config")
     for key in ("find_max", "stream", "insecure", "master", "worker", "quiet", "debug"):
         flags[key] = flags[key] or None

@@ -30,25 +30,15 @@ from agno_check.cli.options import (
     SloOption,
     TimeoutOption,
 )
+from agno_check.cli.protocol_options import with_protocol_options
 
 Opt = typer.Option
 
 
+@with_protocol_options(COMMON)
 def readiness(
     target: Annotated[str | None, typer.Argument(
         help="http(s)://host[:port], host:port, package.module:agent or path/to/file.py:agent.")] = None,
-    profile: Annotated[str | None, Opt(help="auto, agentos, openai or json.", rich_help_panel=COMMON)] = None,
-    agent_id: Annotated[str | None, Opt(help="AgentOS agent id (default: the first of GET /agents).",
-                                        rich_help_panel=COMMON)] = None,
-    model: Annotated[str | None, Opt(help="Model name for the openai profile.", rich_help_panel=COMMON)] = None,
-    endpoint: Annotated[str | None, Opt(help="Path of the json profile's endpoint (default /query).",
-                                        rich_help_panel=COMMON)] = None,
-    message_field: Annotated[str | None, Opt(help="json profile: request field of the message.",
-                                             rich_help_panel=COMMON)] = None,
-    session_field: Annotated[str | None, Opt(help="json profile: request field of the session id.",
-                                             rich_help_panel=COMMON)] = None,
-    response_field: Annotated[str | None, Opt(help="json profile: response field of the answer.",
-                                              rich_help_panel=COMMON)] = None,
     token: Annotated[str | None, Opt(help="Bearer token (env AGNO_CHECK_TOKEN). Never printed.",
                                      rich_help_panel=COMMON)] = None,
     token_b: Annotated[str | None, Opt(help="A second user's token, for security.user_isolation.",
@@ -97,9 +87,10 @@ def readiness(
                                       rich_help_panel=GATE)] = None,
     quiet: QuietOption = False,
     debug: DebugOption = False,
+    **protocol: Any,
 ) -> int:
     """Run the readiness checklist and print a scored report. Exit 0 gate passed, 1 failed, 2 could not run."""
-    flags = dict(locals())
+    flags = {k: v for k, v in locals().items() if k != "protocol"} | protocol
     config_path = flags.pop("config")
     for key in ("insecure", "passive", "live_model", "quiet", "debug"):
         flags[key] = flags[key] or None

@@ -12,21 +12,15 @@ import json
 from dataclasses import asdict, dataclass, field
 from typing import Any
 
-from agno_check.targets.profiles import AgentOSProfile, JsonProfile, OpenAIProfile, Profile
+from agno_check.targets.profiles import Profile
 
 
 @dataclass
 class LoadPlan:
     host: str
-    profile: str = "json"  # agentos | openai | json | scenario
-    agent_id: str | None = None
-    user_id: str | None = None
-    model: str | None = None
-    path: str | None = None  # openai: the chat completions path
-    endpoint: str | None = None  # json: the endpoint
-    message_field: str = "message"
-    session_field: str = "session_id"
-    response_field: str = "response"
+    profile: str = "json"  # a registered protocol's name, or "scenario"
+    #: the protocol's option values (``Profile.values()``), which rebuild the profile in each user
+    profile_values: dict[str, Any] = field(default_factory=dict)
     stream: bool = False
     prompts: list[str] = field(default_factory=list)
     turns: int = 1
@@ -60,11 +54,4 @@ class LoadPlan:
 
 def profile_fields(profile: Profile) -> dict[str, Any]:
     """The plan fields that rebuild ``profile`` in another process."""
-    if isinstance(profile, AgentOSProfile):
-        return {"profile": "agentos", "agent_id": profile.agent_id, "user_id": profile.user_id}
-    if isinstance(profile, OpenAIProfile):
-        return {"profile": "openai", "model": profile.model, "path": profile.path}
-    if isinstance(profile, JsonProfile):
-        return {"profile": "json", "endpoint": profile.endpoint, "message_field": profile.message_field,
-                "session_field": profile.session_field, "response_field": profile.response_field}
-    raise ValueError(f"unknown profile {profile!r}")
+    return {"profile": profile.name, "profile_values": profile.values()}

@@ -1,8 +1,8 @@
 """Before any load: resolve the target and send one probe turn, over asyncio, before Locust is imported.
 
 An unreachable or wrong target is one line and exit 2 here, in seconds, not a minute of failed requests. The
-probe reuses the readiness foundation (``open_http_target``: credentials, TLS, ``--profile auto`` detection)
-and hands the resolved profile to the Locust users as plain data (``LoadPlan``).
+probe opens the target as readiness does (``targets/opening.py``: credentials, TLS, ``--profile auto``
+detection) and hands the resolved profile to the Locust users as plain data (``LoadPlan``).
 """
 
 from __future__ import annotations
@@ -70,13 +70,13 @@ def base_plan(settings: LoadSettings, url: str, prompts: list[str]) -> LoadPlan:
 
 
 async def _probe(settings: LoadSettings, url: str, plan: LoadPlan) -> Prepared:
-    from agno_check.readiness import open_http_target
     from agno_check.targets.first_turn import reject_unusable_first_turn
+    from agno_check.targets.opening import open_http_target
 
     target, notes = await open_http_target(url, settings)
     try:
         if settings.stream and not target.profile.can_stream:
-            raise UsageError(f"--stream: the {target.profile.name} profile does not stream (use agentos or openai)")
+            raise UsageError(f"--stream: the {target.profile.name} profile does not stream")
         message = plan.prompts[0]
         session = f"agno-check-probe-{uuid.uuid4().hex[:8]}"
         for attempt in range(1, PROBE_ATTEMPTS + 1):
@@ -87,7 +87,7 @@ async def _probe(settings: LoadSettings, url: str, plan: LoadPlan) -> Prepared:
             wait = min(turn.response.retry_after_s() or 1.0, 5.0) if turn.rate_limited else 0.5
             notes.append(f"probe turn {attempt} failed ({turn.failure_reason()}); retried after {wait:g} s")
             await asyncio.sleep(wait)
-        reject_unusable_first_turn(turn, url, target.credentials.present, "the probe turn")
+        await reject_unusable_first_turn(turn, target, "the probe turn")
         line = f"{turn.request.line()} on {url}"
         if not turn.ok:
             raise TargetError(f"{PROBE_ATTEMPTS} probe turns failed, so the load test would measure only "

@@ -7,11 +7,15 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any, Literal
 
-from pydantic import BaseModel, Field
+from pydantic import BaseModel, Field, field_validator
 
 from agno_check import __version__
 from agno_check.load.metrics import Aggregate
+from agno_check.report.model import known_profile
 from agno_check.slo import Slo
+
+#: what a load report's ``profile`` may say beside the registered protocols
+LOAD_EXTRA_PROFILES = ("inprocess", "scenario")
 
 
 class Tool(BaseModel):
@@ -50,7 +54,8 @@ class LoadReport(BaseModel):
     schema_: Literal["agno-check/load/v1"] = Field("agno-check/load/v1", alias="schema")
     tool: Tool = Field(default_factory=Tool)
     target: str
-    profile: Literal["agentos", "openai", "json", "inprocess", "scenario"]
+    #: a registered protocol's name, "inprocess" or "scenario" (``report_profiles``)
+    profile: str
     stream: bool
     users: int = Field(ge=0)
     spawn_rate: float | None = None
@@ -83,6 +88,11 @@ class LoadReport(BaseModel):
     find_max: dict[str, Any] | None = None
 
     model_config = {"populate_by_name": True}
+
+    @field_validator("profile")
+    @classmethod
+    def _profile(cls, value: str) -> str:
+        return known_profile(value, LOAD_EXTRA_PROFILES)
 
     def to_json(self) -> str:
         return self.model_dump_json(by_alias=True, indent=2)

@@ -113,10 +113,8 @@ def _execute(settings: LoadSettings, slos: list[Any], view: Any, engine_cls: Any
                                 "as latency; raise --users to allow more turns in flight")
     plan = prepared.plan
     echo = settings.echo()
-    echo["resolved"] = {k: v for k, v in {
-        "profile": plan.profile, "agent_id": plan.agent_id, "model": plan.model,
-        "endpoint": plan.endpoint if plan.profile == "json" else None,
-        "path": plan.path if plan.profile == "openai" else None}.items() if v is not None}
+    echo["resolved"] = {"profile": plan.profile,
+                        **{k: v for k, v in plan.profile_values.items() if v is not None}}
     if settings.scenario:
         echo["scenario"] = settings.scenario
     redact = Redactor(plan.secrets())

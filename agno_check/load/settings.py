@@ -94,8 +94,12 @@ class LoadSettings(CommonSettings):
         if self.rate is not None and self.turns > 1:
             raise UsageError("--rate sends independent arrivals; --turns (multi-turn sessions) needs the closed "
                              "model (--users)")
-        if self.stream and self.profile == "json":
-            raise UsageError("--stream: the json profile does not stream (use agentos or openai)")
+        if self.stream and self.profile != "auto":
+            from agno_check.targets.profiles import get_protocol, protocols
+
+            if not get_protocol(self.profile).can_stream:
+                streaming = [name for name, cls in protocols().items() if cls.can_stream]
+                raise UsageError(f"--stream: the {self.profile} profile does not stream (use {', '.join(streaming)})")
 
     def echo(self) -> dict[str, Any]:
         echoed = super().echo()

@@ -2,9 +2,9 @@
 
 They are ``FastHttpUser``s (geventhttpclient: about 4x the requests per core of ``HttpUser``); a streamed
 answer is read line by line with ``resp.stream.readline(b"\\n")``, the one incremental reader FastHttpUser has
-(``iter_lines``/``iter_content`` block to the end of the body). Requests and answers go through the profiles in
-``agno_check.targets.profiles``, the same code the readiness checks use, so there is one definition of each
-protocol.
+(``iter_lines``/``iter_content`` block to the end of the body). Requests and answers go through the profiles of
+the protocol registry (``agno_check.targets.profiles``), the same code the readiness checks use, so there is one
+definition of each protocol.
 
 Every turn fires one Locust request event (the whole turn, first byte sent to last byte received; a failure
 carries a ``TurnFailure`` whose ``kind`` separates 429s and agent-level errors from broken HTTP), and a streamed
@@ -55,7 +55,7 @@ from agno_check.load.plan import LoadPlan
 from agno_check.load.prompts import BUNDLED_PROMPTS
 from agno_check.targets.base import ParsedTurn, RequestSpec
 from agno_check.targets.credentials import Redactor
-from agno_check.targets.profiles import AgentOSProfile, JsonProfile, OpenAIProfile, Profile
+from agno_check.targets.profiles import Profile, get_protocol
 from agno_check.targets.sse import SseParser
 
 MAX_BODY_BYTES = 8 * 1024 * 1024
@@ -76,28 +76,14 @@ class TurnResult:
     token_times_ms: list[float] = field(default_factory=list)
 
 
-def _agent_ids(body: Any) -> list[str]:
-    agents = body if isinstance(body, list) else body.get("agents") if isinstance(body, dict) else None
-    ids = [a.get("id") or a.get("agent_id") for a in agents or [] if isinstance(a, dict)]
-    return [str(i) for i in ids if i]
-
-
 class AgentUser(FastHttpUser):
     """One simulated person talking to an agent service; subclasses choose the protocol."""
 
     abstract = True
+    #: the protocol (a registered profile name); its options are class attributes of the same names
+    #: (``agent_id``, ``team``, ``model``, ``endpoint``, ``message_field``, ...), unset ones take the profile's
+    #: defaults
     profile_name: ClassVar[str] = ""
-    #: AgentOS
-    agent_id: str | None = None
-    user_id: str | None = None
-    #: OpenAI-compatible
-    model: str | None = None
-    chat_path: str = "/v1/chat/completions"
-    #: seed-style JSON
-    endpoint: str = "/query"
-    message_field: str = "message"
-    session_field: str = "session_id"
-    response_field: str = "response"
     #: what every user does
     stream: bool = False
     prompts: Sequence[str] = BUNDLED_PROMPTS
@@ -114,19 +100,16 @@ class AgentUser(FastHttpUser):
     network_timeout = 30.0
     connection_timeout = 10.0
 
-    _discovered_agent: ClassVar[str | None] = None
+    _completed_values: ClassVar[dict[str, Any] | None] = None
 
     @classmethod
     def configure(cls, plan: LoadPlan) -> None:
         """Take a resolved plan (the CLI's, or the master's in a worker); set before any user is spawned."""
         cls.host = plan.host
         cls.profile_name = plan.profile if plan.profile != "scenario" else cls.profile_name
-        cls.agent_id, cls.user_id = plan.agent_id, plan.user_id
-        cls.model = plan.model
-        cls.chat_path = plan.path or cls.chat_path
-        cls.endpoint = plan.endpoint or cls.endpoint
-        cls.message_field, cls.session_field = plan.message_field, plan.session_field
-        cls.response_field = plan.response_field
+        for name, value in plan.profile_values.items():
+            setattr(cls, name, value)
+        cls._completed_values = None
         cls.stream = plan.stream
         cls.prompts = tuple(plan.prompts) or BUNDLED_PROMPTS
         cls.turns, cls.think_time = plan.turns, plan.think_time
@@ -152,27 +135,26 @@ class AgentUser(FastHttpUser):
     # --- the profile -----------------------------------------------------------------------------------------
 
     def build_profile(self) -> Profile:
-        name = self.profile_name
-        if name == "agentos":
-            return AgentOSProfile(agent_id=self.agent_id or self._discover_agent(), user_id=self.user_id)
-        if name == "openai":
-            return OpenAIProfile(model=self.model or "default", path=self.chat_path)
-        if name == "json":
-            return JsonProfile(endpoint=self.endpoint, message_field=self.message_field,
-                               session_field=self.session_field, response_field=self.response_field)
-        raise ValueError(f"{type(self).__name__}: unknown profile {name!r} (subclass AgentOSUser, OpenAIUser or "
-                         "JsonUser)")
-
-    def _discover_agent(self) -> str:
-        """AgentOS without ``agent_id``: the first agent of ``GET /agents``, once per class (no request event)."""
+        """The class's protocol, from its option attributes; what it must discover (AgentOS: the first agent of
+        ``GET /agents`` when no ``agent_id``) is asked once per class, with no request event."""
         cls = type(self)
-        if cls._discovered_agent is None:
-            response = self.client.client.urlopen(f"{self.host}/agents", method="GET", headers=self._headers())
-            ids = _agent_ids(json.loads(response.content or b"null"))
-            if not ids:
-                raise ValueError(f"GET {self.host}/agents listed no agent: set agent_id on {cls.__name__}")
-            cls._discovered_agent = ids[0]
-        return cls._discovered_agent
+        try:
+            protocol = get_protocol(self.profile_name)
+        except Exception:
+            raise ValueError(f"{cls.__name__}: unknown profile {self.profile_name!r} (subclass AgentOSUser, "
+                             "OpenAIUser or JsonUser, or set profile_name)") from None
+        completed = vars(cls).get("_completed_values")
+        if completed is None:
+            values = {o.name: getattr(self, o.name, None) for o in protocol.options}
+            completed = cls._completed_values = protocol.complete_values(values, self._get_json)
+        return protocol.from_values(completed)
+
+    def _get_json(self, path: str) -> Any:
+        response = self.client.client.urlopen(f"{self.host}{path}", method="GET", headers=self._headers())
+        try:
+            return json.loads(response.content or b"null")
+        except ValueError:
+            return None
 
     def _headers(self) -> dict[str, str]:
         headers = {"User-Agent": "agno-check-load"}
@@ -203,8 +185,8 @@ class AgentUser(FastHttpUser):
 
     def _new_session(self) -> None:
         old = getattr(self, "session_id", None)
-        if old and isinstance(self.profile, OpenAIProfile):
-            self.profile.history.pop(old, None)  # client-side history of a finished conversation
+        if old:
+            self.profile.forget(old)  # client-side history of a finished conversation
         self._sessions = getattr(self, "_sessions", 0) + 1
         self.session_id = f"{self._session_prefix}-{self._sessions}"
         self.turns_in_session = 0

@@ -8,7 +8,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any, Literal
 
-from pydantic import BaseModel, Field
+from pydantic import BaseModel, Field, field_validator
 
 from agno_check import __version__
 
@@ -17,6 +17,22 @@ CREDIT = {"pass": 1.0, "warn": 0.5, "fail": 0.0, "error": 0.0}
 SEVERITY_WEIGHT = {"critical": 10, "high": 5, "medium": 3, "low": 1}
 SEVERITY_RANK = {"low": 0, "medium": 1, "high": 2, "critical": 3}
 CATEGORIES = ("configuration", "performance", "reliability", "security")
+#: what a report's ``profile`` may say beside the registered protocols (the schemas' enum is the union)
+READINESS_EXTRA_PROFILES = ("inprocess",)
+
+
+def report_profiles(extra: tuple[str, ...]) -> list[str]:
+    """The ``profile`` values a report may carry: every registered protocol, then ``extra``."""
+    from agno_check.targets.profiles import protocol_names
+
+    return [*sorted(protocol_names()), *extra]
+
+
+def known_profile(value: str, extra: tuple[str, ...]) -> str:
+    allowed = report_profiles(extra)
+    if value not in allowed:
+        raise ValueError(f"profile {value!r} is not one of {', '.join(allowed)}")
+    return value
 
 
 class Tool(BaseModel):
@@ -87,7 +103,8 @@ class ReadinessReport(BaseModel):
     schema_: Literal["agno-check/readiness/v1"] = Field("agno-check/readiness/v1", alias="schema")
     tool: Tool = Field(default_factory=Tool)
     target: str
-    profile: Literal["agentos", "openai", "json", "inprocess"]
+    #: a registered protocol's name, or "inprocess" (``report_profiles``)
+    profile: str
     started_at: datetime
     duration_ms: float = Field(ge=0)
     score: float = Field(ge=0, le=100)
@@ -100,6 +117,11 @@ class ReadinessReport(BaseModel):
     interrupted: bool = False
 
     model_config = {"populate_by_name": True}
+
+    @field_validator("profile")
+    @classmethod
+    def _profile(cls, value: str) -> str:
+        return known_profile(value, READINESS_EXTRA_PROFILES)
 
     @classmethod
     def build(cls, *, target: str, profile: str, started_at: datetime, duration_ms: float,

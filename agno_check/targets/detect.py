@@ -1,109 +1,69 @@
-"""``--profile auto``: decide how to talk to a service from its OpenAPI document and a few probes."""
+"""``--profile auto``: ask each registered protocol whether the service speaks it (its OpenAPI document first,
+then a few probes), and build the chosen profile from the user's option values."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from typing import Any
 
-from agno_check.errors import ProtocolError, TargetError, UsageError
-from agno_check.targets.base import RequestSpec
+from agno_check.errors import TargetError
+from agno_check.targets.base import RequestSpec, Response
 from agno_check.targets.http import HttpTarget
-from agno_check.targets.profiles import AgentOSProfile, JsonProfile, OpenAIProfile, Profile
+from agno_check.targets.profiles import Profile, get_protocol, protocols
+from agno_check.targets.profiles.base import Service
 
 
-@dataclass
-class ProfileOptions:
-    """What the user said about the protocol; empty fields are discovered."""
+class HttpService(Service):
+    """Detection's view of an ``HttpTarget``: each GET is sent once and its answer reused."""
 
-    profile: str = "auto"
-    agent_id: str | None = None
-    model: str | None = None
-    endpoint: str | None = None
-    message_field: str = "message"
-    session_field: str = "session_id"
-    response_field: str = "response"
-    user_id: str | None = None
+    def __init__(self, target: HttpTarget) -> None:
+        self.target = target
+        self._answers: dict[str, Response] = {}
 
+    async def get(self, path: str) -> Response:
+        if path not in self._answers:
+            self._answers[path] = await self.target.send(RequestSpec("GET", path))
+        return self._answers[path]
 
-async def _openapi_paths(target: HttpTarget) -> dict:
-    try:
-        response = await target.send(RequestSpec("GET", "/openapi.json"))
-    except TargetError:
-        raise
-    body = response.json() if response.status_code == 200 else None
-    if isinstance(body, dict) and isinstance(body.get("paths"), dict):
-        return body["paths"]
-    return {}
+    async def get_json(self, path: str) -> Any:
+        try:
+            response = await self.get(path)
+        except TargetError:
+            return None
+        return response.json() if response.status_code == 200 else None
 
-
-async def _agent_id(target: HttpTarget, wanted: str | None) -> tuple[str, str | None]:
-    if wanted:
-        return wanted, None
-    response = await target.send(RequestSpec("GET", "/agents"))
-    if response.status_code in (401, 403):
-        raise UsageError(f"GET /agents answered {response.status_code}: pass --token, or --agent-id")
-    body = response.json()
-    agents = body if isinstance(body, list) else (body or {}).get("agents") if isinstance(body, dict) else None
-    ids = [a.get("id") or a.get("agent_id") for a in agents or [] if isinstance(a, dict)]
-    ids = [i for i in ids if i]
-    if not ids:
-        raise ProtocolError(f"GET /agents listed no agent (HTTP {response.status_code}): pass --agent-id")
-    note = f"agent {ids[0]!r} of {len(ids)} (choose with --agent-id)" if len(ids) > 1 else None
-    return ids[0], note
+    async def openapi_paths(self) -> dict[str, Any]:
+        response = await self.get("/openapi.json")  # unreachable here is unreachable: exit 2
+        body = response.json() if response.status_code == 200 else None
+        if isinstance(body, dict) and isinstance(body.get("paths"), dict):
+            return body["paths"]
+        return {}
 
 
-async def _model(target: HttpTarget, wanted: str | None) -> str:
-    if wanted:
-        return wanted
-    try:
-        response = await target.send(RequestSpec("GET", "/v1/models"))
-    except TargetError:
-        return "default"
-    body = response.json()
-    data = body.get("data") if isinstance(body, dict) else None
-    if isinstance(data, list) and data and isinstance(data[0], dict) and data[0].get("id"):
-        return str(data[0]["id"])
-    return "default"
+async def _detect(service: Service, values: dict[str, Any]) -> tuple[str, str]:
+    """The protocol the service speaks, and why."""
+    registered = protocols()
+    for name, cls in registered.items():
+        if cls.chosen_by and values.get(cls.chosen_by):
+            return name, f"--{cls.chosen_by.replace('_', '-')} was given"
+    for name, cls in registered.items():
+        why = await cls.detect(service, values)
+        if why:
+            return name, why
+    for name, cls in sorted(registered.items(), key=lambda item: item[1].probe_order):
+        why = await cls.probe(service, values)
+        if why:
+            return name, why
+    raise AssertionError("the json profile's probe always matches")  # pragma: no cover
 
 
-def _json_profile(options: ProfileOptions, endpoint: str) -> JsonProfile:
-    return JsonProfile(endpoint=endpoint, message_field=options.message_field,
-                       session_field=options.session_field, response_field=options.response_field)
-
-
-async def resolve_profile(target: HttpTarget, options: ProfileOptions) -> tuple[Profile, list[str]]:
-    """Return the profile to use and notes for the user (what was chosen, and why, when it was a guess)."""
+async def resolve_profile(target: HttpTarget, profile: str, values: dict[str, Any]) -> tuple[Profile, list[str]]:
+    """The profile to use (``profile``: a registered name or "auto") and notes for the user (what was chosen,
+    and why, when it was a guess)."""
+    service = HttpService(target)
     notes: list[str] = []
-    chosen = options.profile
+    chosen = profile
     if chosen == "auto":
-        paths = await _openapi_paths(target)
-        if any(p.startswith("/agents/{") and p.endswith("/runs") for p in paths):
-            chosen, why = "agentos", "its OpenAPI document has /agents/{agent_id}/runs"
-        elif "/v1/chat/completions" in paths or "/chat/completions" in paths:
-            chosen, why = "openai", "its OpenAPI document has /v1/chat/completions"
-        elif options.endpoint:
-            chosen, why = "json", f"--endpoint {options.endpoint} was given"
-        elif "/query" in paths:
-            chosen, why = "json", "its OpenAPI document has /query"
-        else:
-            probe = await target.send(RequestSpec("GET", "/v1/models"))
-            if probe.status_code == 200 and isinstance(probe.json(), dict) and "data" in (probe.json() or {}):
-                chosen, why = "openai", "GET /v1/models answered like an OpenAI-compatible API"
-            else:
-                agents = await target.send(RequestSpec("GET", "/agents"))
-                if agents.status_code in (200, 401, 403) and agents.content_type == "application/json" \
-                        and (agents.status_code != 200 or isinstance(agents.json(), list)):
-                    chosen, why = "agentos", f"GET /agents answered {agents.status_code} JSON"
-                else:
-                    chosen, why = "json", "nothing else matched; trying POST /query"
+        chosen, why = await _detect(service, values)
         notes.append(f"profile: {chosen} ({why}; set --profile to choose)")
-    if chosen == "agentos":
-        profile_agent, note = await _agent_id(target, options.agent_id)
-        if note:
-            notes.append(note)
-        return AgentOSProfile(agent_id=profile_agent, user_id=options.user_id), notes
-    if chosen == "openai":
-        path = options.endpoint or "/v1/chat/completions"
-        return OpenAIProfile(model=await _model(target, options.model), path=path), notes
-    if chosen == "json":
-        return _json_profile(options, options.endpoint or "/query"), notes
-    raise UsageError(f"unknown profile {chosen!r}: expected auto, agentos, openai or json")
+    resolved, more = await get_protocol(chosen).resolve(service, values)
+    return resolved, notes + more

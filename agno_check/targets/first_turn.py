@@ -5,16 +5,21 @@ from __future__ import annotations
 
 from agno_check.errors import ProtocolError, UsageError
 from agno_check.targets.base import Turn
+from agno_check.targets.http import HttpTarget
 
 
-def reject_unusable_first_turn(turn: Turn, base_url: str, credentials_present: bool, what: str) -> None:
-    """Raise the exit-2 error for a redirect to another host, a 401/403 or a 404; ``what`` names the turn."""
-    line = f"{turn.request.line()} on {base_url}"
+async def reject_unusable_first_turn(turn: Turn, target: HttpTarget, what: str) -> None:
+    """Raise the exit-2 error for a redirect to another host, a 401/403 or a 404; ``what`` names the turn.
+    A 404 says what the service serves instead, as far as its profile can tell (AgentOS lists its agents,
+    teams and workflows)."""
+    from agno_check.targets.detect import HttpService
+
+    line = f"{turn.request.line()} on {target.base_url}"
     if turn.response.redirect_blocked:
         raise ProtocolError(f"{line} redirects to another host ({turn.response.redirect_blocked}); not followed, "
                             "so credentials never cross hosts")
     if turn.status_code in (401, 403):
-        hint = "check --token" if credentials_present else "pass --token (or --header)"
+        hint = "check --token" if target.credentials.present else "pass --token (or --header)"
         raise UsageError(f"{line} answered {turn.status_code} to {what}: {hint}")
     if turn.status_code == 404:
-        raise UsageError(f"{line} answered 404: wrong --profile, --endpoint or --agent-id?")
+        raise UsageError(f"{line} answered 404: {await target.profile.not_found_hint(HttpService(target))}")

@@ -19,7 +19,7 @@ import httpx
 from agno_check.errors import ProtocolError, TargetError, TargetTimeout, TargetUnreachable
 from agno_check.targets.base import ParsedTurn, RequestSpec, Response, Turn
 from agno_check.targets.credentials import Credentials
-from agno_check.targets.profiles import Profile
+from agno_check.targets.profiles.base import Profile
 from agno_check.targets.sse import SseParser
 
 MAX_BODY_BYTES = 8 * 1024 * 1024

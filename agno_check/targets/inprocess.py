@@ -31,12 +31,15 @@ import os
 import sys
 from collections.abc import AsyncIterator
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Any, ClassVar
+from typing import TYPE_CHECKING, Any
 
-from agno_check.targets.profiles import AgentOSProfile
+from agno_check.targets.credentials import Credentials
+from agno_check.targets.opening import OpenedTarget, credentials_from
+from agno_check.targets.profiles.agentos import AgentOSProfile
+from agno_check.targets.profiles.agentos_team import AgentOSTeamProfile
 
 if TYPE_CHECKING:
-    from agno_check.readiness import OpenedTarget
+    from agno_check.settings import ReadinessSettings
     from agno_check.targets.model_control import ModelSite
 
 #: the simulated model for in-process runs: a fast hosted model (~0.25 s a run, streamed token by token). Not
@@ -50,7 +53,23 @@ WATCHED_ENV = ("AGNO_TELEMETRY", "AGNO_DEBUG", "AGNO_DEBUG_LEVEL", "OS_SECURITY_
 _DEPLOYMENT_ENV = ("OS_SECURITY_KEY", "JWT_VERIFICATION_KEY", "JWT_JWKS_FILE")
 #: agno's loggers, and uvicorn's (the served app's unhandled exceptions, which the checks provoke on purpose)
 _AGNO_LOGGERS = ("agno", "agno-team", "agno-workflow", "uvicorn.error")
-EXTRAS_KEY = "inprocess"
+
+
+@dataclass(frozen=True)
+class InprocessOptions:
+    """What opening an in-process target needs from the settings."""
+
+    credentials: Credentials
+    timeout_s: float
+    max_time_s: float | None = None
+    live_model: bool = False
+    debug: bool = False
+    user_id: str | None = None
+
+    @classmethod
+    def from_settings(cls, settings: ReadinessSettings) -> InprocessOptions:
+        return cls(credentials=credentials_from(settings), timeout_s=settings.timeout, max_time_s=settings.max_time,
+                   live_model=settings.live_model, debug=settings.debug, user_id=settings.user_id)
 
 
 @dataclass
@@ -87,20 +106,6 @@ class InprocessInfo:
     @property
     def simulated(self) -> bool:
         return not self.live_model
-
-
-@dataclass
-class TeamOSProfile(AgentOSProfile):
-    """AgentOS for a Team: ``POST /teams/{id}/runs`` (same form fields, Team* SSE events)."""
-
-    name: ClassVar[str] = "agentos"
-
-    @property
-    def runs_path(self) -> str:
-        return f"/teams/{self.agent_id}/runs"
-
-    def describe(self) -> str:
-        return f"agentos (team {self.agent_id})"
 
 
 def agent_nodes(root: Any, kind: str) -> list[AgentNode]:
@@ -215,11 +220,10 @@ async def _start(thing: Any) -> Any:
 
 
 @contextlib.asynccontextmanager
-async def open_inprocess_target(spec: str, settings: Any) -> AsyncIterator[OpenedTarget]:
+async def open_inprocess_target(spec: str, options: InprocessOptions) -> AsyncIterator[OpenedTarget]:
     """Import ``spec``, serve it on loopback (models on the simulated LLM unless ``--live-model``), yield the
     ``OpenedTarget``; undo every change to the user's objects and the process when the context closes."""
     from agno_check.errors import TargetError
-    from agno_check.readiness import OpenedTarget, credentials_from
     from agno_check.targets.http import HttpTarget
     from agno_check.targets.loader import load_agent, one_line
 
@@ -228,8 +232,8 @@ async def open_inprocess_target(spec: str, settings: Any) -> AsyncIterator[Opene
     async with contextlib.AsyncExitStack() as stack:
         stack.enter_context(_environment(run_env))
         stack.enter_context(contextlib.redirect_stdout(sys.stderr))
-        log_filter = stack.enter_context(_quiet_agno_logs(bool(getattr(settings, "debug", False))))
-        obj, kind = load_agent(spec, getattr(settings, "max_time", None))
+        log_filter = stack.enter_context(_quiet_agno_logs(options.debug))
+        obj, kind = load_agent(spec, options.max_time_s)
 
         from agno.os import AgentOS
 
@@ -237,7 +241,7 @@ async def open_inprocess_target(spec: str, settings: Any) -> AsyncIterator[Opene
         from agno_check.targets.model_control import Patches, Redirector, declared_sites
 
         nodes = agent_nodes(obj, kind)
-        live = bool(getattr(settings, "live_model", False))
+        live = options.live_model
         sim = None
         patches = Patches()
         stack.callback(patches.restore)
@@ -262,9 +266,9 @@ async def open_inprocess_target(spec: str, settings: Any) -> AsyncIterator[Opene
         server = await _start(BackgroundServer(app))
         stack.callback(server.stop)
         served_id = str(served.id)
-        profile_cls = TeamOSProfile if kind == "team" else AgentOSProfile
-        profile = profile_cls(agent_id=served_id, user_id=getattr(settings, "user_id", None))
-        target = HttpTarget(server.url, profile, credentials_from(settings), timeout_s=settings.timeout)
+        profile_cls = AgentOSTeamProfile if kind == "team" else AgentOSProfile
+        profile = profile_cls(agent_id=served_id, user_id=options.user_id)
+        target = HttpTarget(server.url, profile, options.credentials, timeout_s=options.timeout_s)
         stack.push_async_callback(target.aclose)
         info = InprocessInfo(spec=spec, obj=obj, kind=kind, served=served, nodes=nodes, models=sites, live_model=live,
                              env_before=env_before, sim=sim, url=server.url, log_counts=log_filter.counts)
@@ -275,12 +279,12 @@ async def open_inprocess_target(spec: str, settings: Any) -> AsyncIterator[Opene
             notes.append("the agent's knowledge base is used as configured: its embedder and vector database are "
                          "not simulated")
         opened = OpenedTarget(target=target, kind="inprocess", display=spec, profile_name="inprocess", agent=obj,
-                              sim=sim, notes=notes, extras={EXTRAS_KEY: info})
+                              sim=sim, notes=notes, inprocess=info)
         try:
             yield opened
         finally:
             counts = log_filter.counts
-            if counts and not getattr(settings, "debug", False):
+            if counts and not options.debug:
                 said = ", ".join(f"{n} {level.lower()}(s)" for level, n in sorted(counts.items()))
                 opened.notes.append(f"agno and the served app logged {said} while the checks probed them "
                                     "(shown with --debug)")

@@ -25,16 +25,9 @@ def _command(ctx: CheckContext, slos: list[str], stream: bool, config: str) -> l
     profile = ctx.target.profile
     command = [sys.executable, "-m", "agno_check", "load", ctx.target.base_url, "--config", config,
                "--users", str(settings.load_users), "--duration", f"{settings.load_duration:g}s",
-               "--format", "json", "--quiet", "--profile", profile.name, "--timeout", f"{settings.timeout:g}"]
-    path = getattr(profile, "path", None) if profile.name == "openai" else getattr(profile, "endpoint", None)
-    for flag, value in (("--agent-id", getattr(profile, "agent_id", None)),
-                        ("--model", getattr(profile, "model", None)), ("--endpoint", path),
-                        ("--message-field", getattr(profile, "message_field", None)),
-                        ("--session-field", getattr(profile, "session_field", None)),
-                        ("--response-field", getattr(profile, "response_field", None)),
-                        ("--ca-bundle", settings.ca_bundle)):
-        if value:
-            command += [flag, str(value)]
+               "--format", "json", "--quiet", *profile.flags(), "--timeout", f"{settings.timeout:g}"]
+    if settings.ca_bundle:
+        command += ["--ca-bundle", settings.ca_bundle]
     if settings.insecure:
         command.append("--insecure")
     if stream:

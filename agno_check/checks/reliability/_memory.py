@@ -13,7 +13,7 @@ from agno_check.checks.context import CheckContext
 from agno_check.errors import TargetError
 from agno_check.targets.base import RequestSpec, Response
 from agno_check.targets.credentials import Credentials
-from agno_check.targets.profiles import AgentOSProfile
+from agno_check.targets.profiles.agentos import AgentOSProfile
 
 _WORDS = ("ORCHID", "TUNDRA", "MARBLE", "JUNIPER", "COBALT", "SAFFRON", "GRANITE", "LANTERN")
 

@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from agno_check.checks.context import CheckContext
 from agno_check.errors import TargetError
 from agno_check.targets.base import RequestSpec, Response
-from agno_check.targets.profiles import AgentOSProfile
+from agno_check.targets.profiles.agentos import AgentOSProfile
 
 
 @dataclass

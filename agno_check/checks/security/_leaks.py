@@ -17,7 +17,7 @@ from typing import Any
 
 from agno_check.checks.context import CheckContext
 from agno_check.errors import TargetError
-from agno_check.targets.profiles import AgentOSProfile
+from agno_check.targets.profiles.agentos import AgentOSProfile
 
 RUN_CHARS = 40
 MIN_INSTRUCTIONS = 20

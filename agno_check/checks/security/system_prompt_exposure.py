@@ -14,7 +14,7 @@ from agno_check.checks.security._leaks import (
 )
 from agno_check.errors import TargetError
 from agno_check.targets.base import Response
-from agno_check.targets.profiles import AgentOSProfile
+from agno_check.targets.profiles.agentos import AgentOSProfile
 
 #: AgentOS routes that describe agents; each is judged as the caller (with the caller's credentials) sees it
 AGENTOS_METADATA = ("/agents", "/agents/{agent_id}", "/config", "/teams")

@@ -10,7 +10,7 @@ from agno_check.checks.security._auth import without_credentials
 from agno_check.checks.security.auth_required import INPROCESS_SKIP
 from agno_check.errors import TargetError
 from agno_check.targets.base import Response
-from agno_check.targets.profiles import AgentOSProfile
+from agno_check.targets.profiles.agentos import AgentOSProfile
 
 #: AgentOS 3.1.10's data routes (sessions, memories, config, traces, evals, knowledge, usage metrics, listings)
 AGENTOS_ROUTES = ("/sessions", "/memories", "/config", "/traces", "/eval-runs", "/knowledge/content", "/agents",

@@ -7,7 +7,7 @@ from agno_check.checks.reliability._memory import QUESTION, new_code_word, sessi
 from agno_check.checks.security._auth import with_bearer
 from agno_check.checks.security.auth_required import INPROCESS_SKIP
 from agno_check.errors import TargetError
-from agno_check.targets.profiles import AgentOSProfile
+from agno_check.targets.profiles.agentos import AgentOSProfile
 
 
 @check(id="security.user_isolation", severity="critical", title="One user cannot read another user's session",
