@@ -3,13 +3,22 @@
     AgnoCheckError
     ├── UsageError          bad flags or arguments                     -> exit 2
     ├── ConfigError         unreadable or invalid configuration file   -> exit 2
-    └── TargetError         the target cannot be asked a question      -> exit 2 at preflight,
-        ├── TargetUnreachable   DNS, refused, TLS, reset                  status "error" inside a check
-        ├── TargetTimeout       no (complete) answer within the bound
-        └── ProtocolError       an answer that is not what the profile speaks
+    ├── TargetError         the target cannot be asked a question      -> exit 2 at preflight,
+    │   ├── TargetUnreachable   DNS, refused, TLS, reset                  status "error" inside a check
+    │   ├── TargetTimeout       no (complete) answer within the bound
+    │   └── ProtocolError       an answer that is not what the profile speaks
+    ├── WorkersFailed       Locust workers never connected or died     -> exit 2
+    ├── TurnFailure         one load-test turn gave no usable answer   -> counted, grouped by ``kind``
+    │   └── RateLimited, HttpStatus, AgentError, EmptyAnswer, NotJson, StreamBroken, TooLarge, TurnTimeout
+    │                       (agno_check/load/failures.py)
+    └── CheckSignal         raised by a check's helpers, read by the runner (agno_check/checks/outcome.py)
+        ├── SkipCheck           a precondition does not hold            -> status "skip"
+        └── CheckErrored        the question cannot be asked            -> status "error"
 
-Foreign errors (httpx, ssl, json) are converted into this tree in the target layer only; the CLI edge is the
-one place that turns them into an exit code and one line of text.
+Foreign errors (httpx, ssl, socket, json) are converted into this tree in the target layer only
+(``agno_check/targets/``); the CLI edge is the one place that turns them into an exit code and one line of
+text. Two exceptions never leave their module: ``targets.loader.ImportTookTooLong`` (the import bound, turned
+into a ``TargetError``) and ``sim.chat.ConnectionDrop`` (the simulator's deliberate reset).
 """
 
 from __future__ import annotations
@@ -60,3 +69,11 @@ class TargetTimeout(TargetError):
 
 class ProtocolError(TargetError):
     """The target answered, but not in the protocol of its profile (HTML, garbage, wrong shape, redirects)."""
+
+
+class WorkersFailed(AgnoCheckError):
+    """Workers that never connected, or died before the run: the run could not start (exit 2)."""
+
+
+class CheckSignal(AgnoCheckError):
+    """Raised by a check's helpers to end the check with a status (the runner reads it; never reaches the CLI)."""

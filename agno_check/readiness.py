@@ -16,7 +16,7 @@ from agno_check.checks.context import CheckContext
 from agno_check.checks.registry import CheckSpec, load_catalogue, select
 from agno_check.checks.runner import run_checks
 from agno_check.errors import TargetError
-from agno_check.report.model import CheckResult, ReadinessReport
+from agno_check.report.model import CheckResult, ReadinessReport, RunFacts
 from agno_check.settings import ReadinessSettings
 from agno_check.targets.first_turn import reject_unusable_first_turn
 from agno_check.targets.opening import OpenedTarget, open_target, redactor_for
@@ -24,10 +24,7 @@ from agno_check.targets.opening import OpenedTarget, open_target, redactor_for
 
 async def preflight(ctx: CheckContext) -> None:
     """One valid turn before the checks: a target that never answers one is exit 2, not a page of errors."""
-    try:
-        turn = await ctx.memo("valid_turn", ctx.run_turn)
-    except TargetError:
-        raise
+    turn = await ctx.memo("valid_turn", ctx.run_turn)
     await reject_unusable_first_turn(turn, ctx.target, "a valid run")
     line = f"{turn.request.line()} on {ctx.target.base_url}"
     if not turn.http_ok:
@@ -49,7 +46,7 @@ async def run_readiness(
 
     parse_slos(settings.slo)  # a bad --slo is exit 2 before any traffic, too
     if sim is None and settings.sim_control:  # a sim-llm the target's agent talks to (bad URL: exit 2 here)
-        from agno_check.sim_control import SimControl
+        from agno_check.targets.sim_control import SimControl
 
         sim = SimControl(settings.sim_control)
     started_at = datetime.now(UTC)
@@ -73,17 +70,10 @@ async def run_readiness(
     if ctx.rate_limits.waits:
         notes.append(f"honoured {ctx.rate_limits.waits} rate-limit answer(s) (429), waiting "
                      f"{ctx.rate_limits.waited_s:.1f} s in all; none was counted as a sample or an error")
-    report = ReadinessReport.build(
+    facts = RunFacts(planned=len(specs), interrupted=interrupted,
+                     max_time_reached_s=settings.max_time if ctx.max_time_reached else None)
+    return ReadinessReport.build(
         target=opened.display, profile=opened.profile_name, started_at=started_at,
         duration_ms=(time.perf_counter() - started) * 1000.0, results=results, fail_under=settings.fail_under,
-        fail_on=settings.fail_on, settings=settings.echo(), notes=notes,
+        fail_on=settings.fail_on, settings=settings.echo(), notes=notes, facts=facts,
     )
-    if ctx.max_time_reached:
-        report.gate.passed = False
-        report.gate.reasons.append(f"the run's bound (--max-time {settings.max_time:g} s) was reached before "
-                                   "every check finished")
-    if interrupted:
-        report.interrupted = True
-        report.gate.passed = False
-        report.gate.reasons.append(f"interrupted after {len(results)} of {len(specs)} checks")
-    return report

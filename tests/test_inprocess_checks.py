@@ -139,8 +139,11 @@ def test_required_env_set_passes_and_nothing_to_judge_skips(monkeypatch: pytest.
 def test_heavy_tool_makes_instantiation_warn() -> None:
     report = readiness("tests.agents.basic:heavy_agent", only=["performance.instantiation"])
     check = result(report, "performance.instantiation")
-    assert check.status in ("warn", "fail"), check  # 100,000 catalogue entries copied per request
-    assert check.evidence["memory_mib"]["max"] > 2.0
+    # 100,000 catalogue entries copied per request: the verdict the measured figures call for, never a pass
+    mean_ms, peak_mib = check.evidence["time_ms"]["mean"], check.evidence["memory_mib"]["max"]
+    assert mean_ms >= 20 or peak_mib >= 10, check
+    assert check.status == ("fail" if mean_ms >= 250 or peak_mib >= 100 else "warn"), check
+    assert "deep_copy()" in check.detail and f"{peak_mib * 1024:.0f} KiB" in check.detail
 
 
 def test_leaking_post_hook_fails_memory_growth() -> None:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import ast
+import functools
 import re
 from pathlib import Path
 
@@ -63,6 +65,70 @@ def test_every_check_is_documented_and_exercised_by_a_test(check_id):
         assert spec.section(section), f"{check_id}: no '{section}:' section in its docstring"
     module = ROOT / "agno_check" / "checks" / spec.category / f"{check_id.split('.', 1)[1]}.py"
     assert module.is_file(), f"{check_id} should live in {module.relative_to(ROOT)}"
-    mentioned = [p.name for p in TESTS.glob("test_*.py") if p.name != "test_registry.py"
-                 and check_id in p.read_text(encoding="utf-8")]
-    assert mentioned, f"no test names {check_id}"
+    assert check_id in verdicts_asserted(), f"no test asserts a pass, warn, fail or error verdict of {check_id}"
+
+
+VERDICTS = frozenset({"pass", "warn", "fail", "error"})
+
+
+#: the module-level string constants of the test file being read (``CHECK = "reliability.upstream_faults"``)
+_CONSTANTS: dict[str, str] = {}
+
+
+def _strings(nodes: list[ast.AST]) -> set[str]:
+    found = {n.value for n in nodes if isinstance(n, ast.Constant) and isinstance(n.value, str)}
+    return found | {_CONSTANTS[n.id] for n in nodes if isinstance(n, ast.Name) and n.id in _CONSTANTS}
+
+
+def _verdict_compared(node: ast.AST) -> bool:
+    return any(isinstance(n, ast.Compare) and _strings(list(ast.walk(n))) & VERDICTS for n in ast.walk(node))
+
+
+@functools.cache
+def verdicts_asserted() -> frozenset[str]:
+    """Check ids that some test pairs with a non-skip verdict: in one ``assert`` statement
+    (``assert result(report, ID).status == "fail"``), through a name bound to the check's result
+    (``check = result(report, ID)`` then ``assert check.status == "pass"``), in one call's arguments
+    (``assert_flaw_found(report, ID, "fail", ...)``), one tuple (a parametrize case) or one dict entry
+    (``{ID: "pass"}`` compared with the statuses), or in a module about one check (``CHECK = ID``) whose
+    tests assert verdicts. Naming an id, or asserting it was skipped, is not testing it."""
+    found: set[str] = set()
+    for path in TESTS.glob("test_*.py"):
+        if path.name == "test_registry.py":
+            continue
+        tree = ast.parse(path.read_text(encoding="utf-8"))
+        _CONSTANTS.clear()
+        _CONSTANTS.update({t.id: n.value.value for n in tree.body if isinstance(n, ast.Assign)
+                           and isinstance(n.value, ast.Constant) and isinstance(n.value.value, str)
+                           for t in n.targets if isinstance(t, ast.Name)})
+        if any(isinstance(n, ast.Assert) and _verdict_compared(n) for n in ast.walk(tree)):
+            found |= {v for k, v in _CONSTANTS.items() if k == "CHECK"}
+        for node in ast.walk(tree):
+            groups: list[set[str]] = []
+            if isinstance(node, ast.Assert) and _verdict_compared(node):
+                groups.append(_strings(list(ast.walk(node))))
+            elif isinstance(node, ast.Call):
+                groups.append(_strings([*node.args, *(k.value for k in node.keywords)]))
+            elif isinstance(node, ast.Tuple | ast.List):
+                groups.append(_strings(node.elts))
+            elif isinstance(node, ast.Dict):
+                groups += [_strings([k, v]) for k, v in zip(node.keys, node.values, strict=True) if k is not None]
+            elif isinstance(node, ast.FunctionDef):
+                bound: dict[str, set[str]] = {}  # name -> the check ids its value came from
+                for assign in ast.walk(node):
+                    if isinstance(assign, ast.Assign):
+                        value_nodes = list(ast.walk(assign.value))
+                        ids = {s for n in value_nodes if isinstance(n, ast.Call) for s in _strings(n.args)}
+                        ids |= {i for n in value_nodes if isinstance(n, ast.Name) for i in bound.get(n.id, ())}
+                        for target in assign.targets:
+                            for name in (n for n in ast.walk(target) if isinstance(n, ast.Name)):
+                                if ids:
+                                    bound.setdefault(name.id, set()).update(ids)
+                for assertion in ast.walk(node):
+                    if isinstance(assertion, ast.Assert) and _verdict_compared(assertion):
+                        for name in {n.id for n in ast.walk(assertion) if isinstance(n, ast.Name)} & bound.keys():
+                            found |= bound[name]
+            for strings in groups:
+                if strings & VERDICTS:
+                    found |= strings
+    return frozenset(found)

@@ -258,7 +258,9 @@ def test_latency_draws_are_reproducible_with_a_seed(sim: SimServer, client: http
             complete(client, sim, msgs("Hi"))
         return [r["ttft_s"] for r in sim.stats(recent=4)["recent"]]
 
-    assert planned() == planned()
+    first = planned()
+    assert len(first) == 4 and len(set(first)) > 1  # four draws, not one value repeated
+    assert planned() == first
 
 
 def test_content_is_reproducible_for_seed_and_messages(sim: SimServer, client: httpx.Client) -> None:

@@ -111,7 +111,7 @@ def test_a_bad_sim_control_url_is_exit_2_in_one_line(cli, sim, serve, tmp_path, 
 def test_fault_injection_leaves_a_users_own_fault_profile_as_it_was(fresh_sim):
     import asyncio
 
-    from agno_check.sim_control import SimControl, faults_restored
+    from agno_check.targets.sim_control import SimControl, faults_restored
 
     fresh_sim.set_faults("503:next=4", "429:0.1")
     before = fresh_sim.faults()

@@ -5,6 +5,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any, Literal
 
+from agno_check.errors import CheckSignal
+
 Status = Literal["pass", "warn", "fail", "skip", "error"]
 
 
@@ -37,9 +39,9 @@ def errored(detail: str, **evidence: Any) -> Outcome:
     return Outcome("error", detail, evidence)
 
 
-class SkipCheck(Exception):
+class SkipCheck(CheckSignal):
     """Raised from a helper to skip the calling check with a reason (a precondition that does not hold)."""
 
 
-class CheckErrored(Exception):
+class CheckErrored(CheckSignal):
     """Raised from a helper when the check cannot ask its question (e.g. no valid turn to compare with)."""

@@ -26,9 +26,6 @@ if TYPE_CHECKING:
 PHASES = ("probe", "measure", "burst")
 Phase = Literal["probe", "measure", "burst"]
 TargetKind = Literal["http", "inprocess"]
-#: why a check of the serving app is skipped for an in-process agent
-DEPLOYMENT = ("in-process, the app is agno-check's own AgentOS wrapper, not your deployment: check this on the "
-              "deployed URL")
 CheckFunc = Callable[["CheckContext"], Awaitable["Outcome"]]
 _ID = re.compile(r"^(configuration|performance|reliability|security)\.[a-z0-9_]+$")
 _SECTIONS = ("What it checks:", "Why it matters:", "How to fix:")

@@ -1,8 +1,9 @@
 """Runs the selected checks in order (probes, measurements, bursts), each within the run's time bound.
 
 A check never prints and never decides the exit code: it returns an Outcome; the runner turns exceptions into
-statuses (a transport failure is ``error``, never ``fail``), redacts everything, and waits out any Retry-After
-a burst left behind so the next check does not inherit 429s.
+statuses (a transport failure is ``error``, never ``fail``, unless the check itself judges the transport's
+fate as the answer to its probe, as ``security.input_size_limit`` does for a 1 MiB body), redacts everything,
+and waits out any Retry-After a burst left behind so the next check does not inherit 429s.
 """
 
 from __future__ import annotations

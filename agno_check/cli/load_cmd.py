@@ -131,11 +131,12 @@ def run_load_command(flags: dict[str, Any], config_path: str | None) -> int:
 def _emit(report: Any, settings: Any) -> None:
     from agno_check.cli.output import emit, write_file
     from agno_check.load.render.html import render_html
+    from agno_check.load.render.json import render_json
     from agno_check.load.render.junit import render_junit
     from agno_check.load.render.markdown import render_markdown
     from agno_check.load.render.terminal import render_terminal
 
-    emit(report, settings, {"json": lambda r: r.to_json(), "junit": render_junit, "markdown": render_markdown,
+    emit(report, settings, {"json": render_json, "junit": render_junit, "markdown": render_markdown,
                             "html": render_html}, render_terminal)
     if settings.html:
         write_file(settings.html, render_html(report))

@@ -113,6 +113,7 @@ def report_readiness(settings: Any, sim: Any = None) -> int:
     from agno_check.cli.progress import ReadinessProgress
     from agno_check.errors import ExitCode
     from agno_check.readiness import run_readiness
+    from agno_check.report.json import render_json
     from agno_check.report.junit import render_junit
     from agno_check.report.markdown import render_markdown
     from agno_check.report.terminal import render_terminal
@@ -120,7 +121,7 @@ def report_readiness(settings: Any, sim: Any = None) -> int:
     progress = ReadinessProgress(enabled=not settings.quiet,
                                  notes_in_report=(settings.format or "rich") == "rich" and not settings.output)
     report = asyncio.run(run_readiness(settings, on_start=progress.start, on_result=progress.result, sim=sim))
-    emit(report, settings, {"json": lambda r: r.to_json(), "junit": render_junit, "markdown": render_markdown},
+    emit(report, settings, {"json": render_json, "junit": render_junit, "markdown": render_markdown},
          render_terminal)
     if report.interrupted:
         return ExitCode.INTERRUPTED

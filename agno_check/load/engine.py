@@ -27,7 +27,7 @@ import locust  # patches the process with gevent
 from locust.env import Environment
 from locust.rpc import Message
 
-from agno_check.errors import AgnoCheckError
+from agno_check.errors import AgnoCheckError, WorkersFailed
 from agno_check.load import findmax
 from agno_check.load.listeners import METRIC_TYPES, Collector
 from agno_check.load.metrics import Aggregate
@@ -40,10 +40,6 @@ HURRY_MESSAGE = "agno_check_hurry"
 LOCAL_WORKERS_CONNECT_S = 30.0
 REMOTE_WORKERS_CONNECT_S = 300.0
 FINAL_REPORT_GRACE_S = 5.0
-
-
-class WorkersFailed(AgnoCheckError):
-    """Workers that never connected, or died before the run: the run could not start (exit 2)."""
 
 
 def quiet_locust_logging(debug: bool) -> None:

@@ -10,8 +10,10 @@ from __future__ import annotations
 import re
 import socket
 
+from agno_check.errors import AgnoCheckError
 
-class TurnFailure(Exception):
+
+class TurnFailure(AgnoCheckError):
     """A turn that gave no usable answer; ``kind`` groups it in the report."""
 
     kind = "failure"

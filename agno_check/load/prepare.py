@@ -8,17 +8,15 @@ detection) and hands the resolved profile to the Locust users as plain data (``L
 from __future__ import annotations
 
 import asyncio
-import socket
 import uuid
 from dataclasses import dataclass, field
-from urllib.parse import urlsplit
 
-from agno_check.errors import TargetError, TargetUnreachable, UsageError
+from agno_check.errors import TargetError, UsageError
 from agno_check.load.plan import LoadPlan, profile_fields
 from agno_check.load.settings import LoadSettings
+from agno_check.targets.reach import tcp_check
 from agno_check.targets.spec import parse_target
 
-CONNECT_TIMEOUT_S = 5.0
 PROBE_ATTEMPTS = 3  # an intermittent failure at the start is not a wrong target
 
 
@@ -39,24 +37,6 @@ def target_url(settings: LoadSettings) -> tuple[str, str | None]:
         raise UsageError(f"{settings.target!r} is an in-process agent: load tests need a served URL (serve it "
                          "with AgentOS, then `agno-check load http://127.0.0.1:PORT`)")
     return spec.value, spec.guessed
-
-
-def tcp_check(url: str, timeout_s: float = CONNECT_TIMEOUT_S) -> None:
-    """A connection to the target's port within a few seconds, or one line about why not."""
-    parts = urlsplit(url)
-    host = parts.hostname or ""
-    port = parts.port or (443 if parts.scheme == "https" else 80)
-    try:
-        with socket.create_connection((host, port), timeout=timeout_s):
-            return
-    except ConnectionRefusedError:
-        raise TargetUnreachable(f"connection refused by {parts.netloc}: is the service running?") from None
-    except socket.gaierror:
-        raise TargetUnreachable(f"cannot resolve host {host!r}") from None
-    except TimeoutError:
-        raise TargetUnreachable(f"{parts.netloc} did not accept a connection within {timeout_s:g} s") from None
-    except OSError as exc:
-        raise TargetUnreachable(f"cannot connect to {parts.netloc}: {exc.strerror or exc}") from None
 
 
 def base_plan(settings: LoadSettings, url: str, prompts: list[str]) -> LoadPlan:

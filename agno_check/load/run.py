@@ -10,12 +10,13 @@ import os
 from typing import Any
 
 from agno_check.errors import UsageError
-from agno_check.load.prepare import Prepared, base_plan, prepare, target_url, tcp_check
+from agno_check.load.prepare import Prepared, base_plan, prepare, target_url
 from agno_check.load.prompts import BUNDLED_PROMPTS, read_prompts
 from agno_check.load.report import LoadReport, build_report
 from agno_check.load.settings import LoadSettings
 from agno_check.slo import parse_slos
 from agno_check.targets.credentials import Redactor
+from agno_check.targets.reach import tcp_check
 
 
 def run_load(settings: LoadSettings, view_factory: Any) -> LoadReport:

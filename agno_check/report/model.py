@@ -84,9 +84,27 @@ def summarise(results: list[CheckResult]) -> CategorySummary:
                            failed=counts["fail"], skipped=counts["skip"], errored=counts["error"])
 
 
+class RunFacts(BaseModel):
+    """What happened to the run as a whole, beside the checks' statuses; the gate reads these, once."""
+
+    #: the checks selected for the run (fewer results than this: the run stopped early)
+    planned: int = 0
+    #: Ctrl-C stopped the run
+    interrupted: bool = False
+    #: the whole run's bound, when a check was stopped (or not started) by it
+    max_time_reached_s: float | None = None
+
+
 def decide_gate(results: list[CheckResult], score: float | None, fail_under: float | None,
-                fail_on: str | None) -> Gate:
+                fail_on: str | None, facts: RunFacts | None = None) -> Gate:
+    """The gate, from the checks and the run's facts: every reason it fails, in the order a reader needs."""
+    facts = facts or RunFacts()
     reasons: list[str] = []
+    if facts.interrupted:
+        reasons.append(f"interrupted after {len(results)} of {facts.planned or len(results)} checks")
+    if facts.max_time_reached_s is not None:
+        reasons.append(f"the run's bound (--max-time {facts.max_time_reached_s:g} s) was reached before every "
+                       "check finished")
     if score is None:
         reasons.append("no check was counted (every check skipped): nothing measured, nothing passed")
     elif fail_under is not None and score < fail_under:
@@ -126,14 +144,16 @@ class ReadinessReport(BaseModel):
     @classmethod
     def build(cls, *, target: str, profile: str, started_at: datetime, duration_ms: float,
               results: list[CheckResult], fail_under: float | None, fail_on: str | None,
-              settings: dict[str, Any] | None = None, notes: list[str] | None = None) -> ReadinessReport:
+              settings: dict[str, Any] | None = None, notes: list[str] | None = None,
+              facts: RunFacts | None = None) -> ReadinessReport:
+        facts = facts or RunFacts(planned=len(results))
         score = weighted_score(results)
         categories = {c: summarise([r for r in results if r.category == c]) for c in CATEGORIES
                       if any(r.category == c for r in results)}
         return cls(target=target, profile=profile, started_at=started_at, duration_ms=round(duration_ms, 1),
                    score=score if score is not None else 0.0,
-                   gate=decide_gate(results, score, fail_under, fail_on), categories=categories,
-                   checks=results, settings=settings or {}, notes=notes or [])
+                   gate=decide_gate(results, score, fail_under, fail_on, facts), categories=categories,
+                   checks=results, settings=settings or {}, notes=notes or [], interrupted=facts.interrupted)
 
     def to_json(self) -> str:
         return self.model_dump_json(by_alias=True, indent=2)

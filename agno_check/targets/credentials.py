@@ -31,10 +31,6 @@ class Credentials:
     def none(cls) -> Credentials:
         return cls()
 
-    def with_token(self, token: str | None) -> Credentials:
-        """The same caller with another token (a garbage one, user B's, a forged JWT)."""
-        return Credentials(token=token, headers=self.headers)
-
     @property
     def present(self) -> bool:
         return bool(self.token) or any(n.lower() in _SENSITIVE_HEADERS for n, _ in self.headers)

@@ -1,8 +1,9 @@
 from __future__ import annotations
 
+from agno_check.checks._deployment import DEPLOYMENT
 from agno_check.checks.context import CheckContext
 from agno_check.checks.outcome import Outcome, errored, passed, warned
-from agno_check.checks.registry import DEPLOYMENT, check
+from agno_check.checks.registry import check
 from agno_check.errors import TargetError
 from agno_check.targets.credentials import Credentials
 

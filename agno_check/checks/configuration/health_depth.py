@@ -2,10 +2,11 @@ from __future__ import annotations
 
 from typing import Any
 
-from agno_check.checks.configuration._health import discover_health
+from agno_check.checks._deployment import DEPLOYMENT
+from agno_check.checks._health import discover_health
 from agno_check.checks.context import CheckContext
 from agno_check.checks.outcome import Outcome, passed, skipped, warned
-from agno_check.checks.registry import DEPLOYMENT, check
+from agno_check.checks.registry import check
 from agno_check.errors import TargetError
 
 DEPENDENCY_WORDS = ("db", "database", "postgres", "sqlite", "redis", "cache", "model", "llm", "upstream",

@@ -1,6 +1,6 @@
 from __future__ import annotations
 
-from agno_check.checks.configuration._health import discover_health
+from agno_check.checks._health import discover_health
 from agno_check.checks.context import CheckContext, response_evidence
 from agno_check.checks.outcome import Outcome, failed, passed
 from agno_check.checks.registry import check

@@ -1,8 +1,9 @@
 from __future__ import annotations
 
+from agno_check.checks._deployment import DEPLOYMENT
 from agno_check.checks.context import CheckContext, response_evidence
 from agno_check.checks.outcome import Outcome, failed, passed, warned
-from agno_check.checks.registry import DEPLOYMENT, check
+from agno_check.checks.registry import check
 
 
 def classify_families(text: str) -> dict[str, list[str]]:

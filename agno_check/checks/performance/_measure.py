@@ -6,7 +6,7 @@ import asyncio
 import time
 from dataclasses import dataclass, field
 
-from agno_check.checks.configuration._health import discover_health
+from agno_check.checks._health import discover_health
 from agno_check.checks.context import CheckContext
 from agno_check.errors import TargetError
 from agno_check.slo import Slo, parse_slos

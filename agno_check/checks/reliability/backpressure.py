@@ -1,9 +1,9 @@
 from __future__ import annotations
 
+from agno_check.checks._bursts import burst
 from agno_check.checks.context import CheckContext
 from agno_check.checks.outcome import CheckErrored, Outcome, errored, failed, passed, warned
 from agno_check.checks.registry import check
-from agno_check.checks.security._bursts import burst
 from agno_check.errors import TargetTimeout
 
 SHED_CODES = (429, 503)

@@ -2,10 +2,10 @@ from __future__ import annotations
 
 from typing import Any
 
+from agno_check.checks._probes import answered_errors, error_probes, malformed_probes
 from agno_check.checks.context import CheckContext
 from agno_check.checks.outcome import Outcome, errored, passed, warned
 from agno_check.checks.registry import check
-from agno_check.checks.reliability._probes import answered_errors, error_probes, malformed_probes
 from agno_check.targets.base import Response
 
 MESSAGE_KEYS = ("error", "detail", "message", "msg", "errors", "title", "description", "reason")

@@ -40,7 +40,7 @@ async def _provoked_failure(ctx: CheckContext) -> Turn | None:
     sim = ctx.sim
     if sim is None or ctx.settings.passive or not hasattr(sim, "set_faults"):
         return None
-    from agno_check.sim_control import faults_restored
+    from agno_check.targets.sim_control import faults_restored
 
     async with faults_restored(sim):
         await asyncio.to_thread(sim.set_faults, kind="500", next=1)

@@ -1,9 +1,9 @@
 from __future__ import annotations
 
+from agno_check.checks._probes import malformed_probes
 from agno_check.checks.context import CheckContext
 from agno_check.checks.outcome import Outcome, failed, passed, skipped
 from agno_check.checks.registry import check
-from agno_check.checks.reliability._probes import malformed_probes
 from agno_check.errors import TargetTimeout
 
 

@@ -1,9 +1,9 @@
 from __future__ import annotations
 
+from agno_check.checks._memory import QUESTION, new_code_word, session_runs, statement
 from agno_check.checks.context import CheckContext
 from agno_check.checks.outcome import CheckErrored, Outcome, failed, passed, skipped, warned
 from agno_check.checks.registry import check
-from agno_check.checks.reliability._memory import QUESTION, new_code_word, session_runs, statement
 
 
 @check(id="reliability.session_continuity", severity="medium", title="A session keeps its history")

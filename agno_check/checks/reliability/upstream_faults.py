@@ -21,7 +21,7 @@ from agno_check.checks.context import CheckContext
 from agno_check.checks.outcome import Outcome, errored, failed, passed, skipped
 from agno_check.checks.registry import check
 from agno_check.errors import TargetError, TargetTimeout
-from agno_check.sim_control import faults_restored
+from agno_check.targets.sim_control import faults_restored
 
 #: (label, fault rule); the hang's length is set from the time bound
 FAULTS: tuple[tuple[str, dict[str, Any]], ...] = (

@@ -7,7 +7,6 @@ credential: strip it, replace it with garbage, or swap in a forged bearer token.
 
 from __future__ import annotations
 
-from agno_check.checks.context import CheckContext
 from agno_check.checks.outcome import Outcome, failed, passed, warned
 from agno_check.targets.base import Turn
 from agno_check.targets.credentials import Credentials
@@ -63,8 +62,3 @@ def judge_rejection(probe: str, turn: Turn, accepted_fix: str) -> Outcome:
     if status in (401, 403, 404):
         return passed(f"{probe}: rejected with HTTP {status}", **evidence)
     return warned(f"{probe}: refused, but with HTTP {status} instead of 401/403", None, **evidence)
-
-
-async def confirm_valid(ctx: CheckContext) -> Turn:
-    """The positive control every negative auth probe needs (raises CheckErrored when it does not hold)."""
-    return await ctx.valid_turn()

@@ -1,14 +1,14 @@
 from __future__ import annotations
 
+from agno_check.checks._deployment import AUTH
 from agno_check.checks.context import CheckContext
 from agno_check.checks.outcome import Outcome
 from agno_check.checks.registry import check
 from agno_check.checks.security._auth import judge_rejection, with_garbage
-from agno_check.checks.security.auth_required import INPROCESS_SKIP
 
 
 @check(id="security.auth_invalid_token", severity="critical", title="Invalid tokens are rejected",
-       targets=("http",), inprocess_skip=INPROCESS_SKIP)
+       targets=("http",), inprocess_skip=AUTH)
 async def auth_invalid_token(ctx: CheckContext) -> Outcome:
     """What it checks: an agent run whose credential is replaced by a well-formed garbage bearer token (and
     garbage in any credential header) is refused with 401/403, after the valid run succeeded.

@@ -1,16 +1,14 @@
 from __future__ import annotations
 
+from agno_check.checks._deployment import AUTH
 from agno_check.checks.context import CheckContext
 from agno_check.checks.outcome import Outcome
 from agno_check.checks.registry import check
 from agno_check.checks.security._auth import judge_rejection, without_credentials
 
-INPROCESS_SKIP = ("authentication belongs to the deployment (OS_SECURITY_KEY, JWT middleware, a gateway), "
-                  "not to the agent object")
-
 
 @check(id="security.auth_required", severity="critical", title="Runs require credentials",
-       targets=("http",), inprocess_skip=INPROCESS_SKIP)
+       targets=("http",), inprocess_skip=AUTH)
 async def auth_required(ctx: CheckContext) -> Outcome:
     """What it checks: an agent run sent with no credentials at all (every other header kept) is refused
     with 401/403, after the same run with the given credentials succeeded.

@@ -1,9 +1,9 @@
 from __future__ import annotations
 
+from agno_check.checks._probes import answered_errors, error_probes, malformed_probes
 from agno_check.checks.context import CheckContext
 from agno_check.checks.outcome import Outcome, errored, failed, passed
 from agno_check.checks.registry import check
-from agno_check.checks.reliability._probes import answered_errors, error_probes, malformed_probes
 from agno_check.checks.security._disclosure import find_disclosure
 
 

@@ -1,15 +1,14 @@
 from __future__ import annotations
 
+from agno_check.checks._deployment import HEADERS
 from agno_check.checks.context import CheckContext
 from agno_check.checks.outcome import Outcome, passed, warned
 from agno_check.checks.registry import check
 from agno_check.errors import TargetError
 
-INPROCESS_SKIP = "response headers are set by the deployment (gateway, reverse proxy, middleware), not the agent"
-
 
 @check(id="security.headers", severity="low", title="Security headers: nosniff, no-store, HSTS",
-       targets=("http",), inprocess_skip=INPROCESS_SKIP)
+       targets=("http",), inprocess_skip=HEADERS)
 async def headers(ctx: CheckContext) -> Outcome:
     """What it checks: the headers of a normal run's response and of a 404: ``X-Content-Type-Options:
     nosniff`` on both, ``Cache-Control: no-store`` on the (authenticated) run response, and

@@ -1,14 +1,14 @@
 from __future__ import annotations
 
+from agno_check.checks._deployment import AUTH
 from agno_check.checks.context import CheckContext
 from agno_check.checks.outcome import Outcome, failed, passed
 from agno_check.checks.registry import check
 from agno_check.checks.security import _jwt
-from agno_check.checks.security.auth_required import INPROCESS_SKIP
 
 
 @check(id="security.jwt_alg_none", severity="critical", title="JWTs with alg=none are rejected",
-       targets=("http",), inprocess_skip=INPROCESS_SKIP)
+       targets=("http",), inprocess_skip=AUTH)
 async def jwt_alg_none(ctx: CheckContext) -> Outcome:
     """What it checks: the caller's JWT claims re-sent unsigned under ``alg: none`` (spelled ``none``,
     ``None`` and ``NONE``, empty signature), after the valid token's run succeeded. Every one must be refused.

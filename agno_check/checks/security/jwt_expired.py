@@ -1,16 +1,16 @@
 from __future__ import annotations
 
+from agno_check.checks._deployment import AUTH
 from agno_check.checks.context import CheckContext
 from agno_check.checks.outcome import CheckErrored, Outcome, failed, passed, skipped, warned
 from agno_check.checks.registry import check
 from agno_check.checks.security import _jwt
-from agno_check.checks.security.auth_required import INPROCESS_SKIP
 
 HOUR = 3600
 
 
 @check(id="security.jwt_expired", severity="high", title="Expired and exp-less JWTs are rejected",
-       targets=("http",), inprocess_skip=INPROCESS_SKIP)
+       targets=("http",), inprocess_skip=AUTH)
 async def jwt_expired(ctx: CheckContext) -> Outcome:
     """What it checks: with a signing key (``--jwt-secret``, or the secret security.jwt_weak_secret found),
     the caller's claims re-signed three ways: fresh (the positive control, must work), with ``exp`` an hour in

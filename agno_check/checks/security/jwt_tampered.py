@@ -1,14 +1,14 @@
 from __future__ import annotations
 
+from agno_check.checks._deployment import AUTH
 from agno_check.checks.context import CheckContext
 from agno_check.checks.outcome import Outcome, failed, passed
 from agno_check.checks.registry import check
 from agno_check.checks.security import _jwt
-from agno_check.checks.security.auth_required import INPROCESS_SKIP
 
 
 @check(id="security.jwt_tampered", severity="critical", title="JWTs with changed claims are rejected",
-       targets=("http",), inprocess_skip=INPROCESS_SKIP)
+       targets=("http",), inprocess_skip=AUTH)
 async def jwt_tampered(ctx: CheckContext) -> Outcome:
     """What it checks: the caller's valid JWT with its claims changed (a claim added; ``exp`` moved later, or
     ``sub`` changed) while the original header and signature are kept. The service must refuse it.

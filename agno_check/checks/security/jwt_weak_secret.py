@@ -1,14 +1,14 @@
 from __future__ import annotations
 
+from agno_check.checks._deployment import AUTH
 from agno_check.checks.context import CheckContext
 from agno_check.checks.outcome import Outcome, failed, passed, skipped
 from agno_check.checks.registry import check
 from agno_check.checks.security import _jwt
-from agno_check.checks.security.auth_required import INPROCESS_SKIP
 
 
 @check(id="security.jwt_weak_secret", severity="critical", title="The JWT secret is not a common one",
-       targets=("http",), inprocess_skip=INPROCESS_SKIP)
+       targets=("http",), inprocess_skip=AUTH)
 async def jwt_weak_secret(ctx: CheckContext) -> Outcome:
     """What it checks: offline, whether the caller's HS256/384/512 token verifies with any secret of a
     bundled list of common, tutorial and framework-default secrets (``secret``, ``your-256-bit-secret``,

@@ -1,15 +1,14 @@
 from __future__ import annotations
 
+from agno_check.checks._bursts import burst
+from agno_check.checks._deployment import RATE_LIMITING
 from agno_check.checks.context import CheckContext
 from agno_check.checks.outcome import Outcome, errored, failed, passed, warned
 from agno_check.checks.registry import check
-from agno_check.checks.security._bursts import burst
-
-INPROCESS_SKIP = "rate limiting belongs to the deployment (gateway, reverse proxy or middleware), not the agent object"
 
 
 @check(id="security.rate_limiting", severity="high", title="A burst of runs is rate limited (429 + Retry-After)",
-       phase="burst", intrusive=True, targets=("http",), inprocess_skip=INPROCESS_SKIP)
+       phase="burst", intrusive=True, targets=("http",), inprocess_skip=RATE_LIMITING)
 async def rate_limiting(ctx: CheckContext) -> Outcome:
     """What it checks: a bounded burst of runs with valid credentials (``--burst-requests``, default 60, all
     started within ``--burst-seconds``, default 5) after a valid run succeeded; some must be answered 429 with

@@ -3,11 +3,11 @@ from __future__ import annotations
 import re
 from typing import Any
 
+from agno_check.checks._deployment import AUTH
 from agno_check.checks.context import CheckContext
 from agno_check.checks.outcome import Outcome, errored, failed, passed, warned
 from agno_check.checks.registry import check
 from agno_check.checks.security._auth import without_credentials
-from agno_check.checks.security.auth_required import INPROCESS_SKIP
 from agno_check.errors import TargetError
 from agno_check.targets.base import Response
 from agno_check.targets.profiles.agentos import AgentOSProfile
@@ -87,7 +87,7 @@ def _judge(response: Response) -> str | None:
 
 @check(id="security.unauthenticated_data", severity="critical",
        title="Data routes (sessions, memories, config) need credentials", targets=("http",),
-       inprocess_skip=INPROCESS_SKIP)
+       inprocess_skip=AUTH)
 async def unauthenticated_data(ctx: CheckContext) -> Outcome:
     """What it checks: data routes requested with no credentials: for AgentOS its sessions, the session of a
     run just made, memories, config, traces, eval runs, knowledge, the agent listing (with instructions) and

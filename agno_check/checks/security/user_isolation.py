@@ -1,17 +1,17 @@
 from __future__ import annotations
 
+from agno_check.checks._deployment import AUTH
+from agno_check.checks._memory import QUESTION, new_code_word, session_runs, statement
 from agno_check.checks.context import CheckContext
 from agno_check.checks.outcome import CheckErrored, Outcome, failed, passed, skipped
 from agno_check.checks.registry import check
-from agno_check.checks.reliability._memory import QUESTION, new_code_word, session_runs, statement
 from agno_check.checks.security._auth import with_bearer
-from agno_check.checks.security.auth_required import INPROCESS_SKIP
 from agno_check.errors import TargetError
 from agno_check.targets.profiles.agentos import AgentOSProfile
 
 
 @check(id="security.user_isolation", severity="critical", title="One user cannot read another user's session",
-       targets=("http",), inprocess_skip=INPROCESS_SKIP)
+       targets=("http",), inprocess_skip=AUTH)
 async def user_isolation(ctx: CheckContext) -> Outcome:
     """What it checks: with ``--token-b`` (a second user's token): user A states a code word in a session and
     recalls it (the positive control); user B's own run works; then B asks for the code word in A's session,
