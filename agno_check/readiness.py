@@ -15,20 +15,23 @@ from typing import Any
 from agno_check.checks.context import CheckContext
 from agno_check.checks.registry import CheckSpec, load_catalogue, select
 from agno_check.checks.runner import run_checks
-from agno_check.errors import TargetError
 from agno_check.report.model import CheckResult, ReadinessReport, RunFacts
 from agno_check.settings import ReadinessSettings
-from agno_check.targets.first_turn import reject_unusable_first_turn
+from agno_check.targets.base import Turn
+from agno_check.targets.first_turn import first_usable_turn, reject_unusable_first_turn
 from agno_check.targets.opening import OpenedTarget, open_target, redactor_for
 
 
-async def preflight(ctx: CheckContext) -> None:
-    """One valid turn before the checks: a target that never answers one is exit 2, not a page of errors."""
-    turn = await ctx.memo("valid_turn", ctx.run_turn)
+async def preflight(ctx: CheckContext, notes: list[str]) -> None:
+    """One valid turn before the checks (retried like load's probe): a target that never gives a usable
+    answer is exit 2 with what came back, not a page of errors or, worse, a passing score. The turn is the
+    checks' ``valid_turn``."""
+
+    async def make() -> Turn:
+        return await first_usable_turn(ctx.run_turn, notes)
+
+    turn = await ctx.memo("valid_turn", make)
     await reject_unusable_first_turn(turn, ctx.target, "a valid run")
-    line = f"{turn.request.line()} on {ctx.target.base_url}"
-    if not turn.http_ok:
-        raise TargetError(f"{line} answered HTTP {turn.status_code} to a valid run: {turn.response.excerpt(120)!r}")
 
 
 async def run_readiness(
@@ -55,7 +58,7 @@ async def run_readiness(
         ctx = CheckContext(settings=settings, target=opened.target, redact=redactor_for(settings),
                            target_kind=opened.kind, agent=opened.agent, sim=sim or opened.sim,
                            inprocess=opened.inprocess)
-        await preflight(ctx)
+        await preflight(ctx, opened.notes)
         if on_start:
             on_start(opened, specs)
         results: list[CheckResult] = []

@@ -159,7 +159,7 @@ class ReadinessSettings(CommonSettings):
     concurrency: int = Field(10, ge=2, le=500)
     max_time: float = Field(300.0, gt=0, le=86400)
     fail_under: float | None = Field(None, ge=0, le=100)
-    fail_on: Severity | Literal["none"] = "critical"
+    fail_on: Severity | Literal["none"] = "high"
     only: CommaList = Field(default_factory=list)
     skip: CommaList = Field(default_factory=list)
     passive: bool = False

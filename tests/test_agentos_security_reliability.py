@@ -4,27 +4,19 @@ middleware."""
 
 from __future__ import annotations
 
-import socket
-
 import httpx
 import pytest
 
+from agno_check.sim.server import SimServer
 from tests.readiness_helpers import readiness, result, statuses
 from tests.refs.agentos_app import create_agentos_app
 from tests.refs.seed_app import JWT_SOUND_SECRET, issue_jwt
+from tests.upstream import fail_after_first_request
 
 OS_KEY = "os-key-7f3a9c2e5b1d4a60"
 SMALL = {"samples": 3, "concurrency": 4, "burst_requests": 20}
 OURS = ["security", "reliability.malformed_input", "reliability.error_responses", "reliability.error_status_honest",
         "reliability.session_continuity", "reliability.backpressure"]
-
-
-def closed_port_url() -> str:
-    """An OpenAI base URL on a loopback port nothing listens on (connection refused)."""
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        port = sock.getsockname()[1]
-    return f"http://127.0.0.1:{port}/v1"
 
 
 def test_default_agentos_verdicts(sim, serve, tmp_path):
@@ -78,12 +70,16 @@ def test_agentos_with_security_key(sim, serve, tmp_path, monkeypatch):
     assert OS_KEY not in report.to_json()
 
 
-def test_agentos_with_its_model_upstream_down(serve, tmp_path):
-    url = serve(create_agentos_app(closed_port_url(), tmp_path / "agno.db")).url
-    report = readiness(url, only=OURS, **SMALL)
+def test_agentos_whose_model_fails_after_the_preflight(serve, tmp_path):
+    """(A model down from the start is exit 2 at the preflight: tests/test_dead_agent.py.)"""
+    with SimServer(latency={"ttft": "1s", "tps": 5000, "output_tokens": 8}, seed=3) as sim:
+        url = serve(create_agentos_app(sim.openai_base_url, tmp_path / "agno.db")).url
+        watcher = fail_after_first_request(sim)
+        report = readiness(url, only=OURS, **SMALL)
+        watcher.join(timeout=5)
     honest = result(report, "reliability.error_status_honest")
     assert honest.status == "fail", honest
-    assert '"status": "ERROR"' in honest.detail and "Connection error." in honest.detail
+    assert '"status": "ERROR"' in honest.detail and "(simulated)" in honest.detail
     # checks that need a real answer say they could not ask, instead of passing on nothing
     for check_id in ("reliability.session_continuity", "security.prompt_injection", "reliability.backpressure"):
         assert result(report, check_id).status == "error", result(report, check_id)

@@ -77,13 +77,13 @@ def test_hardened_demo_scores_at_least_90_with_no_failed_check(cli):
 
 def test_flawed_demo_fails_auth_metrics_and_system_prompt_exposure_with_remediations(cli):
     started = time.monotonic()
-    result = cli("demo", "--flawed", "--format", "json", "--fail-on", "high", timeout=180)
+    result = cli("demo", "--flawed", "--format", "json", "--fail-on", "medium", timeout=180)
     elapsed = time.monotonic() - started
     assert result.code == 1, result.stderr[-2000:]
     report = result.json()
     validate_readiness(report)
     assert report["gate"]["passed"] is False
-    assert report["settings"]["fail_on"] == "high"  # the gate options reach the report
+    assert report["settings"]["fail_on"] == "medium"  # the gate options reach the report (default: high)
     assert "reliability.upstream_faults (high) failed" in report["gate"]["reasons"]
     for check_id in set(FLAWED_MUST_FAIL) & _catalogue():
         check = check_of(report, check_id)

@@ -43,6 +43,9 @@ class CheckSpec:
     targets: tuple[TargetKind, ...] = ("http", "inprocess")
     #: the reason a check does not apply to an in-process target (deployment concerns)
     inprocess_skip: str | None = None
+    #: the verdict rests on answered runs: when every run the check made failed (none answered, none shed with
+    #: 429/503), it is ``error`` (a dead agent is not a pass, nor a latency figure)
+    needs_answers: bool = False
 
     @property
     def category(self) -> str:
@@ -76,6 +79,7 @@ def check(
     intrusive: bool = False,
     targets: tuple[TargetKind, ...] | None = None,
     inprocess_skip: str | None = None,
+    needs_answers: bool = False,
 ) -> Callable[[CheckFunc], CheckFunc]:
     """Register a check. Ids are permanent: a duplicate or malformed id is refused at import time.
 
@@ -94,7 +98,8 @@ def check(
         if id in REGISTRY:
             raise ValueError(f"duplicate check id {id!r}")
         REGISTRY[id] = CheckSpec(id=id, severity=severity, title=title, func=func, phase=phase,
-                                 intrusive=intrusive, targets=targets, inprocess_skip=inprocess_skip)
+                                 intrusive=intrusive, targets=targets, inprocess_skip=inprocess_skip,
+                                 needs_answers=needs_answers)
         return func
 
     return register

@@ -19,6 +19,7 @@ from agno_check.checks.outcome import CheckErrored, Outcome, SkipCheck
 from agno_check.checks.registry import CheckSpec
 from agno_check.errors import TargetError
 from agno_check.report.model import CheckResult
+from agno_check.targets.base import Turn
 
 log = logging.getLogger("agno_check")
 
@@ -51,6 +52,17 @@ async def _run_one(spec: CheckSpec, ctx: CheckContext, time_left_s: float) -> Ou
         return Outcome("error", f"agno-check bug in this check: {exc.__class__.__name__}: {exc}")
 
 
+def _without_answers(spec: CheckSpec, outcome: Outcome, runs: list[Turn]) -> Outcome:
+    """A check that needed answered runs and got none has no verdict: ``error``, naming what came back. A run
+    shed with 429/503 is an answer (overload handled), not a dead agent."""
+    answered = any(turn.ok or turn.status_code in (429, 503) for turn in runs)
+    if not spec.needs_answers or not runs or answered or outcome.status in ("skip", "error"):
+        return outcome
+    return Outcome("error", f"every one of the {len(runs)} run(s) this check made failed, so there is nothing to "
+                            f"judge (first: {runs[0].failure_reason()}); the agent stopped answering after the "
+                            "preflight", {"runs": len(runs), "answered": 0, "withheld_status": outcome.status})
+
+
 async def run_checks(
     ctx: CheckContext,
     specs: list[CheckSpec],
@@ -67,7 +79,9 @@ async def run_checks(
             await asyncio.sleep(min(residue, max(0.0, deadline - time.monotonic())))
             ctx.rate_limits.last_retry_after_s = None
         started = time.perf_counter()
+        runs_before = len(ctx.turns)
         outcome = await _run_one(spec, ctx, deadline - time.monotonic())
+        outcome = _without_answers(spec, outcome, ctx.turns[runs_before:])
         if outcome.status == "pass" and not outcome.detail:
             outcome = Outcome("error", "agno-check bug: a pass without a detail")
         result = CheckResult(

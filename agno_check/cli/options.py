@@ -42,7 +42,7 @@ FailOnOption = Annotated[
     str | None,
     Opt(
         help="Fail the gate on a failed check of this severity or worse: "
-        "critical, high, medium, low, none [default: critical].",
+        "critical, high, medium, low, none [default: high].",
         rich_help_panel=GATE,
     ),
 ]

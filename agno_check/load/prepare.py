@@ -11,13 +11,11 @@ import asyncio
 import uuid
 from dataclasses import dataclass, field
 
-from agno_check.errors import TargetError, UsageError
+from agno_check.errors import UsageError
 from agno_check.load.plan import LoadPlan, profile_fields
 from agno_check.load.settings import LoadSettings
 from agno_check.targets.reach import tcp_check
 from agno_check.targets.spec import parse_target
-
-PROBE_ATTEMPTS = 3  # an intermittent failure at the start is not a wrong target
 
 
 @dataclass
@@ -50,7 +48,7 @@ def base_plan(settings: LoadSettings, url: str, prompts: list[str]) -> LoadPlan:
 
 
 async def _probe(settings: LoadSettings, url: str, plan: LoadPlan) -> Prepared:
-    from agno_check.targets.first_turn import reject_unusable_first_turn
+    from agno_check.targets.first_turn import first_usable_turn, reject_unusable_first_turn
     from agno_check.targets.opening import open_http_target
 
     target, notes = await open_http_target(url, settings)
@@ -59,19 +57,8 @@ async def _probe(settings: LoadSettings, url: str, plan: LoadPlan) -> Prepared:
             raise UsageError(f"--stream: the {target.profile.name} profile does not stream")
         message = plan.prompts[0]
         session = f"agno-check-probe-{uuid.uuid4().hex[:8]}"
-        for attempt in range(1, PROBE_ATTEMPTS + 1):
-            turn = await target.run(message, session, settings.stream)
-            definitive = turn.ok or turn.status_code in (401, 403, 404) or turn.response.redirect_blocked
-            if definitive or attempt == PROBE_ATTEMPTS:
-                break
-            wait = min(turn.response.retry_after_s() or 1.0, 5.0) if turn.rate_limited else 0.5
-            notes.append(f"probe turn {attempt} failed ({turn.failure_reason()}); retried after {wait:g} s")
-            await asyncio.sleep(wait)
+        turn = await first_usable_turn(lambda: target.run(message, session, settings.stream), notes)
         await reject_unusable_first_turn(turn, target, "the probe turn")
-        line = f"{turn.request.line()} on {url}"
-        if not turn.ok:
-            raise TargetError(f"{PROBE_ATTEMPTS} probe turns failed, so the load test would measure only "
-                              f"failures: {turn.failure_reason()} ({line})")
         if settings.stream and not turn.stream:
             notes.append("the target answered the streamed probe turn without streaming: TTFT and tokens/s "
                          "will not be measured")

@@ -13,7 +13,7 @@ NOISE_FLOOR_MS = 250.0
 
 
 @check(id="performance.concurrency", severity="high", title="Concurrent runs are not serialised",
-       phase="measure")
+       phase="measure", needs_answers=True)
 async def concurrency(ctx: CheckContext) -> Outcome:
     """What it checks: ``--concurrency`` C runs at once (default 10) after a sequential baseline; all must
     succeed, and p95 under concurrency / sequential p95 must stay <= 3. A ratio of C/2 or more means the

@@ -10,7 +10,7 @@ LIMIT_MS = 1000.0
 
 
 @check(id="performance.health_under_load", severity="medium", title="Health stays fast while runs are in flight",
-       phase="measure")
+       phase="measure", needs_answers=True)
 async def health_under_load(ctx: CheckContext) -> Outcome:
     """What it checks: health probes sent every 100 ms while ``--concurrency`` runs are in flight; their p95
     must stay under one second and none may fail.

@@ -9,7 +9,8 @@ from agno_check.stats import distribution
 DEFAULT_P95_MS = 5000.0
 
 
-@check(id="performance.latency", severity="high", title="Run latency p95 within the SLO", phase="measure")
+@check(id="performance.latency", severity="high", title="Run latency p95 within the SLO", phase="measure",
+       needs_answers=True)
 async def latency(ctx: CheckContext) -> Outcome:
     """What it checks: ``--samples`` sequential runs (default 10); the p95 of the successful ones' whole
     request time against ``--slo p95<MS`` (default 5000 ms).

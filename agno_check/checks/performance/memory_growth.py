@@ -55,7 +55,7 @@ async def _sessions(ctx: CheckContext, count: int, failures: list[str]) -> float
 
 
 @check(id="performance.memory_growth", severity="medium", title="Memory stays flat over many sessions",
-       phase="measure", targets=("inprocess",))
+       phase="measure", targets=("inprocess",), needs_answers=True)
 async def memory_growth(ctx: CheckContext) -> Outcome:
     """What it checks: runs 10 warm-up sessions, then 40 new sessions of one run each (at least 20 when runs
     are slow) through the served AgentOS against the simulated model, and measures the memory the process

@@ -9,7 +9,8 @@ from agno_check.stats import distribution
 DEFAULT_TTFT_P95_MS = 2000.0
 
 
-@check(id="performance.ttft", severity="medium", title="Time to first token p95 within the SLO", phase="measure")
+@check(id="performance.ttft", severity="medium", title="Time to first token p95 within the SLO", phase="measure",
+       needs_answers=True)
 async def ttft(ctx: CheckContext) -> Outcome:
     """What it checks: ``--samples`` streamed runs; the time from sending the request to the first content
     token (not to the headers), p95 against ``--slo ttft_p95<MS`` (default 2000 ms).

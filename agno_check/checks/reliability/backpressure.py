@@ -10,7 +10,7 @@ SHED_CODES = (429, 503)
 
 
 @check(id="reliability.backpressure", severity="medium", title="Overload is shed cleanly, not with errors",
-       phase="burst", intrusive=True)
+       phase="burst", intrusive=True, needs_answers=True)
 async def backpressure(ctx: CheckContext) -> Outcome:
     """What it checks: the same bounded burst as security.rate_limiting (default 60 runs started together, well
     above the concurrency check). Every answer must be a success, or a shed request (429/503 with

@@ -6,7 +6,8 @@ from agno_check.checks.outcome import CheckErrored, Outcome, failed, passed, ski
 from agno_check.checks.registry import check
 
 
-@check(id="reliability.session_continuity", severity="medium", title="A session keeps its history")
+@check(id="reliability.session_continuity", severity="medium", title="A session keeps its history",
+       needs_answers=True)
 async def session_continuity(ctx: CheckContext) -> Outcome:
     """What it checks: two runs in one session: the first states a fresh code word, the second asks for it;
     the answer must contain it. For AgentOS, the session's runs are also read back at
