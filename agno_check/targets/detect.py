@@ -31,6 +31,9 @@ class HttpService(Service):
             return None
         return response.json() if response.status_code == 200 else None
 
+    async def post_json(self, path: str, body: Any) -> Response:
+        return await self.target.send(RequestSpec("POST", path, json=body))
+
     async def openapi_paths(self) -> dict[str, Any]:
         response = await self.get("/openapi.json")  # unreachable here is unreachable: exit 2
         body = response.json() if response.status_code == 200 else None

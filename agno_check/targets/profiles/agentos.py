@@ -13,13 +13,7 @@ from typing import Any, ClassVar
 
 from agno_check.errors import ProtocolError, UsageError
 from agno_check.targets.base import ParsedTurn, RequestSpec
-from agno_check.targets.profiles.base import (
-    Profile,
-    ProtocolOption,
-    Service,
-    StreamReader,
-    int_or_none,
-)
+from agno_check.targets.profiles.base import Profile, ProtocolOption, Service, StreamReader, int_or_none
 from agno_check.targets.profiles.registry import protocol
 from agno_check.targets.sse import SseEvent
 
@@ -146,9 +140,13 @@ class AgentOSProfile(Profile):
         return {**values, cls.id_option: ids[0]}
 
     async def not_found_hint(self, service: Service) -> str:
+        from agno_check.targets.profiles import protocols
+
         listing = await served(service)
         what = "; ".join(f"{component}: {', '.join(ids) or 'none'}" for component, ids in listing.items())
-        flags = "--agent-id, --team or --workflow"
+        family = ["--" + cls.id_option.replace("_", "-") for cls in protocols().values()
+                  if issubclass(cls, AgentOSProfile)]
+        flags = f"{', '.join(family[:-1])} or {family[-1]}" if len(family) > 1 else family[0]
         if not what:
             return f"wrong --profile or {flags}?"
         return f"no {self.component[:-1]} {self.agent_id!r} here; the AgentOS serves {what} (choose with {flags})"

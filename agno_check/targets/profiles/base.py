@@ -68,6 +68,10 @@ class Service(ABC):
     async def get_json(self, path: str) -> Any:
         """The JSON of a 200 answer to ``GET path``, else None."""
 
+    @abstractmethod
+    async def post_json(self, path: str, body: Any) -> Response:
+        """``POST path`` with a JSON body: a probe that must change nothing (an empty or invalid body)."""
+
 
 class StreamReader(ABC):
     """Reads a streamed answer event by event; ``feed`` returns the content delta of that event ('' if none)."""

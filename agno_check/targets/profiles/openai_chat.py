@@ -83,9 +83,14 @@ class OpenAIProfile(Profile):
 
     @classmethod
     async def probe(cls, service: Service, values: dict[str, Any]) -> str | None:
+        """``GET /v1/models`` answers like OpenAI (a Responses-only API without an OpenAPI document that lists
+        models is taken for chat completions: its 404 says to choose ``--profile openai-responses``)."""
         if await lists_models(service):
             return "GET /v1/models answered like an OpenAI-compatible API"
         return None
+
+    async def not_found_hint(self, service: Service) -> str:
+        return "wrong --profile (an OpenAI Responses API is --profile openai-responses), --model or --endpoint?"
 
     @classmethod
     async def resolve(cls, service: Service, values: dict[str, Any]) -> tuple[Profile, list[str]]:

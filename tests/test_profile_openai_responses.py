@@ -1,0 +1,73 @@
+"""The ``openai-responses`` profile (``POST /v1/responses``), for readiness and load, against a reference server
+that speaks the Responses API over real loopback HTTP (tests/refs/responses_app.py)."""
+
+from __future__ import annotations
+
+import json
+
+import jsonschema
+
+from tests.conftest import PACKAGED_SCHEMAS, check_of, run_cli
+from tests.refs.responses_app import ANSWER, ResponsesApp
+
+
+def validate(report: dict, name: str) -> None:
+    """Against the packaged schema: its ``profile`` enum is the registry's (the contract's may lag behind)."""
+    jsonschema.validate(report, json.loads((PACKAGED_SCHEMAS / name).read_text()))
+
+
+def test_readiness_detects_the_responses_api_from_openapi_and_judges_its_runs(serve):
+    app = ResponsesApp()
+    url = serve(app).url
+    result = run_cli("readiness", url, "--only", "reliability.malformed_input,performance.latency,performance.ttft",
+                     "--samples", "3", "--format", "json", timeout=120)
+    assert result.code == 0, result.stderr
+    report = result.json()
+    validate(report, "readiness-v1.schema.json")
+    assert report["profile"] == "openai-responses"
+    assert "profile: openai-responses (its OpenAPI document has /v1/responses" in result.stderr
+    malformed = check_of(report, "reliability.malformed_input")
+    assert malformed["status"] == "pass", malformed
+    assert "missing input" in json.dumps(malformed["evidence"])  # the Responses API's own malformed variants
+    ttft = check_of(report, "performance.ttft")
+    assert ttft["status"] == "pass", ttft
+    latency = check_of(report, "performance.latency")
+    assert latency["status"] == "pass" and "p95" in latency["detail"], latency
+    assert app.runs >= 1 + 3 + 3  # the preflight, the sequential and the streamed samples reached it
+
+
+def test_load_measures_ttft_from_the_first_text_delta_not_the_first_event(serve):
+    app = ResponsesApp(first_delta_s=0.3)  # response.created at once, the first text 300 ms later
+    url = serve(app).url
+    result = run_cli("load", url, "--users", "2", "--duration", "3s", "--stream", "--format", "json", "--quiet",
+                     timeout=120)
+    assert result.code == 0, result.stderr
+    report = result.json()
+    validate(report, "load-v1.schema.json")
+    assert report["profile"] == "openai-responses"
+    assert report["requests"] == app.runs - 1 > 2 and report["failures"] == 0  # less the probe turn
+    assert report["ttft_ms"]["p50"] >= 300.0  # not ~0: the first event carries no text
+    words = len(ANSWER.format(topic="x y z w").split())
+    assert report["output_tokens"] == words * report["requests"]  # from response.completed's usage
+
+
+def test_without_openapi_or_models_a_probe_of_the_route_finds_it(serve):
+    url = serve(ResponsesApp(openapi=False, models=False)).url
+    result = run_cli("readiness", url, "--only", "reliability.malformed_input", "--format", "json", timeout=120)
+    assert result.code == 0, result.stderr
+    assert result.json()["profile"] == "openai-responses"
+    assert "profile: openai-responses (POST /v1/responses with an empty body answered 400 JSON" in result.stderr
+    # and by name, with the model given
+    named = run_cli("readiness", url, "--profile", "openai-responses", "--model", "mine", "--only",
+                    "reliability.malformed_input", "--format", "json", timeout=120)
+    assert named.code == 0 and named.json()["settings"]["model"] == "mine"
+
+
+def test_a_failed_response_is_a_dead_agent_for_readiness_and_load(serve):
+    url = serve(ResponsesApp(fail=True)).url
+    readiness = run_cli("readiness", url, "--timeout", "10", timeout=120)
+    load = run_cli("load", url, "--stream", "--users", "1", "--duration", "2s", "--quiet", timeout=120)
+    for result in (readiness, load):
+        assert result.code == 2 and not result.stdout, result.stderr
+        assert "answered HTTP 200 with status failed: 'The model is unavailable.'" in result.stderr
+        assert "is its model reachable?" in result.stderr
