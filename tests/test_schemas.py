@@ -8,6 +8,7 @@ import pytest
 
 from agno_check.load.report import LOAD_EXTRA_PROFILES
 from agno_check.report.model import READINESS_EXTRA_PROFILES, report_profiles
+from agno_check.report.schemas import expected_enums
 from tests.conftest import PACKAGED_SCHEMAS, SHARED_SCHEMAS
 
 EXTRA = {"readiness-v1.schema.json": READINESS_EXTRA_PROFILES, "load-v1.schema.json": LOAD_EXTRA_PROFILES}
@@ -35,8 +36,10 @@ def test_packaged_schema_matches_the_contract(name):
 
 @pytest.mark.parametrize("name", list(EXTRA))
 def test_packaged_profile_enum_is_the_protocol_registry(name):
+    """A new protocol: ``python -m agno_check.report.schemas`` rewrites the enum from the registry."""
     packaged = json.loads((PACKAGED_SCHEMAS / name).read_text())
     assert profile_enum(packaged) == report_profiles(EXTRA[name])
+    assert expected_enums()[name] == report_profiles(EXTRA[name])
 
 
 @pytest.mark.parametrize("name", list(EXTRA))
