@@ -19,7 +19,9 @@ from agno_check.checks.context import CheckContext
 from agno_check.checks.registry import CheckSpec, load_catalogue, select
 from agno_check.checks.runner import run_checks
 from agno_check.errors import TargetError, UsageError
+from agno_check.report.baseline import baseline_note, mark_baseline, read_baseline
 from agno_check.report.model import CheckResult, ReadinessReport
+from agno_check.report.policy import active_policy
 from agno_check.settings import ReadinessSettings
 from agno_check.targets.credentials import Credentials, Redactor
 from agno_check.targets.detect import ProfileOptions, resolve_profile
@@ -118,6 +120,8 @@ async def run_readiness(
     LLM), for checks that inject upstream faults."""
     catalogue = load_catalogue()
     specs = select(catalogue, settings.only, settings.skip)  # exit 2 on an unknown id, before any traffic
+    policy = active_policy(settings.policy, set(catalogue))  # unknown ids: exit 2 too
+    known = read_baseline(settings.baseline) if settings.baseline else None  # unreadable: exit 2
     from agno_check.slo import parse_slos
 
     parse_slos(settings.slo)  # a bad --slo is exit 2 before any traffic, too
@@ -140,7 +144,12 @@ async def run_readiness(
             await run_checks(ctx, specs, on_result, results)
         except asyncio.CancelledError:  # Ctrl-C: report what was measured (exit 130)
             interrupted = True
-    notes = [ctx.redact(n) for n in opened.notes]
+    notes = [ctx.redact(n) for n in opened.notes] + policy.expired
+    for result in results:
+        policy.apply(result)
+    summary = mark_baseline(results, known, settings.baseline) if known and settings.baseline else None
+    if summary:
+        notes.append(baseline_note(summary))
     if interrupted:
         notes.append(f"interrupted after {len(results)} of {len(specs)} checks")
     if ctx.rate_limits.waits:
@@ -149,7 +158,7 @@ async def run_readiness(
     report = ReadinessReport.build(
         target=opened.display, profile=opened.profile_name, started_at=started_at,
         duration_ms=(time.perf_counter() - started) * 1000.0, results=results, fail_under=settings.fail_under,
-        fail_on=settings.fail_on, settings=settings.echo(), notes=notes,
+        fail_on=settings.fail_on, settings=settings.echo(), notes=notes, baseline=summary,
     )
     if ctx.extras.get("max_time_reached"):
         report.gate.passed = False

@@ -28,7 +28,8 @@ def render_terminal(report: ReadinessReport, console: Console) -> None:
         score = "n/a" if summary.score is None else f"{summary.score:g}"
         table.add_row(Text(f"{category}  {score}", style=f"bold {_score_style(summary.score)}"), "", "", "")
         for r in (r for r in report.checks if r.category == category):
-            table.add_row(f"  {r.id}", r.severity, Text(r.status, style=STYLE[r.status]), r.detail)
+            mark = " ignored" if r.policy == "ignore" else f" ({r.baseline})" if r.baseline else ""
+            table.add_row(f"  {r.id}", r.severity, Text(r.status + mark, style=STYLE[r.status]), r.detail)
     console.print(table)
     todo = [r for r in report.checks if r.status in ("fail", "error", "warn")]
     if todo:
