@@ -1,7 +1,8 @@
 """The HTML readiness report (``--html FILE`` / ``--format html``): one self-contained page, a pure function of
 the report. Inline CSS, no script, no font or image fetched: it opens anywhere, a CI artefact included.
 
-At a glance: the score, the gate and its reasons, one card per category. Then every check, grouped by category,
+At a glance: the score, the gate and its reasons, one card per category, and what needs attention (the counted
+fails, errors and warns, linked to their checks). Then every check, grouped by category,
 with its status, severity, detail and remediation; its evidence folded (``<details>``); checks a policy ignores
 or relaxes, and findings known from a baseline, are marked as such. Stable hooks for tests and styling:
 ``id="summary"``, ``id="categories"``, ``id="checks"``, ``id="check-<check id>"`` with ``data-status``.
@@ -13,7 +14,7 @@ import json
 from html import escape
 
 from agno_check.report.findings import findings_of
-from agno_check.report.model import CheckResult, ReadinessReport
+from agno_check.report.model import SEVERITY_RANK, CheckResult, ReadinessReport
 
 CSS = """
 :root { color-scheme: light; --pass:#15803d; --warn:#b45309; --fail:#b91c1c; --skip:#6b7280; --error:#7e22ce; }
@@ -47,6 +48,8 @@ code, pre { font: 13px/1.4 ui-monospace, SFMono-Regular, Menlo, monospace; }
 pre { background: #f3f4f6; padding: 10px; border-radius: 6px; overflow-x: auto; white-space: pre-wrap; }
 .remediation { margin: 6px 0 0; } .remediation b { color: #374151; }
 ul.reasons { margin: 6px 0 0; padding-left: 18px; color: var(--fail); }
+#attention ul { list-style: none; padding: 0; margin: 0; } #attention li { margin: 4px 0; }
+a { color: #1d4ed8; }
 """
 
 
@@ -107,6 +110,12 @@ def render_html(report: ReadinessReport) -> str:
                f"{report.duration_ms / 1000:.1f} s, {escape(report.started_at.isoformat(timespec='seconds'))}"
                f"</div><div>gate <span class='gate {verdict}'>{verdict.upper()}</span></div>"
                f"{f'<ul class=reasons>{reasons}</ul>' if reasons else ''}</div></section>")
+    todo = [r for r in report.checks if r.counted_status in ("fail", "error", "warn") and r.baseline != "known"]
+    todo.sort(key=lambda r: (("fail", "error", "warn").index(r.counted_status or "warn"), -SEVERITY_RANK[r.severity]))
+    attention = "".join(f"<li>{_status_badge(r.counted_status or r.status)}<a href='#check-{escape(r.id)}'>"
+                        f"<code>{escape(r.id)}</code></a> {escape(r.detail)}</li>" for r in todo)
+    attention_section = (f"<section id='attention'><h2>Needs attention</h2><ul>{attention}</ul></section>"
+                         if attention else "")
     checks = []
     for category in report.categories:
         rows = "".join(_check(r) for r in report.checks if r.category == category)
@@ -124,5 +133,6 @@ def render_html(report: ReadinessReport) -> str:
     return ("<!doctype html><html lang='en'><head><meta charset='utf-8'>"
             "<meta name='viewport' content='width=device-width, initial-scale=1'>"
             f"<title>{escape(title)}</title><style>{CSS}</style></head><body><main>"
-            f"{summary}<h2>Categories</h2>{_categories(report)}<section id='checks'>{''.join(checks)}</section>"
+            f"{summary}<h2>Categories</h2>{_categories(report)}{attention_section}"
+            f"<section id='checks'>{''.join(checks)}</section>"
             f"{''.join(extra)}</main></body></html>\n")
