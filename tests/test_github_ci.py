@@ -166,3 +166,38 @@ def test_the_summary_stays_under_githubs_cap():
     assert re.search(r"\| row \d+ \| x+ \|\n\n_\(agno-check", cut)  # cut on a line boundary
     assert fit_summary("short", 10) == "\nshort"
     assert fit_summary("short", SUMMARY_CAP_BYTES) == ""
+
+
+def test_the_flawed_demo_in_a_github_job_annotates_summarises_and_writes_sarif(tmp_path):
+    summary, sarif_file = tmp_path / "summary.md", tmp_path / "demo.sarif"
+    result = run_cli("demo", "--flawed", "--format", "json", "--sarif", str(sarif_file), "--quiet",
+                     env={"GITHUB_ACTIONS": "true", "GITHUB_STEP_SUMMARY": str(summary)}, timeout=240)
+    assert result.code == 1, result.stderr
+    report = result.json()
+    failed = [c for c in report["checks"] if c["status"] == "fail"]
+    assert len(failed) >= 5
+    annotations = [line for line in result.stderr.splitlines() if line.startswith("::")]
+    errors = [line for line in annotations if line.startswith("::error")]
+    bad = [c for c in report["checks"] if c["status"] in ("fail", "error")]
+    assert len(errors) == min(10, len(bad))
+    critical = {c["id"] for c in bad if c["severity"] == "critical"}
+    assert {"security.auth_required", "security.auth_invalid_token"} <= critical
+    assert {line.split("::")[1].removeprefix("error title=") for line in errors[:len(critical)]} == critical
+    assert "::error title=security.auth_required::[critical] run without credentials: accepted with HTTP 200" in \
+        "\n".join(errors)
+    notices = [line for line in annotations if line.startswith("::notice")]
+    assert notices == ([f"::notice title=agno-check::{len(bad) - 10} more failed checks not annotated here: see "
+                        "the job summary or the report"] if len(bad) > 10 else [])
+    warned = [c["id"] for c in report["checks"] if c["status"] == "warn"]
+    assert [line.split("::")[1].removeprefix("warning title=") for line in annotations
+            if line.startswith("::warning")] == warned[:10]
+    text = summary.read_text()
+    assert text.startswith(f"## agno-check readiness: {report['score']:g}/100 — gate failed")
+    log = json.loads(sarif_file.read_text())
+    validate_sarif(log)
+    results = log["runs"][0]["results"]
+    assert {r["ruleId"] for r in results} == {c["id"] for c in report["checks"] if c["status"] in ("fail", "warn")}
+    uris = {r["ruleId"]: r["locations"][0]["physicalLocation"]["artifactLocation"]["uri"] for r in results}
+    assert uris["security.auth_required"] == "agents/helpdesk/runs"
+    assert uris["configuration.prometheus_metrics"] == "metrics"
+    assert all("://" not in uri and not uri.startswith("/") for uri in uris.values())
