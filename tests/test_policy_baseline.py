@@ -6,6 +6,7 @@ from __future__ import annotations
 import json
 import re
 import textwrap
+import xml.etree.ElementTree as ET
 
 import pytest
 
@@ -61,8 +62,15 @@ def test_policy_levels_change_how_checks_count_and_the_report_says_why(cli, seed
     assert report["categories"]["security"] == {"score": None, "passed": 0, "warned": 0, "failed": 0, "skipped": 0,
                                                 "errored": 0, "ignored": 1}
     assert report["gate"]["reasons"] == ["configuration.debug_disabled (medium) failed (policy: fail)"]
-    markdown = run(cli, url, "--format", "markdown", cwd=str(tmp_path)).stdout
+    junit = tmp_path / "readiness.xml"
+    markdown = run(cli, url, "--format", "markdown", "--junit", str(junit), cwd=str(tmp_path)).stdout
     assert "(ignored: headers set at the CDN)" in markdown and "(policy warn: metrics move to the sidecar)" in markdown
+    cases = {case.get("name"): case for case in ET.parse(junit).getroot().iter("testcase")}
+    assert cases["security.headers"].find("skipped").get("message").startswith(
+        "ignored by policy (headers set at the CDN): [low] missing:")
+    assert cases["configuration.prometheus_metrics"].find("failure") is None  # counted as a warn
+    assert cases["configuration.prometheus_metrics"].find("system-out").text.startswith("WARN: GET /metrics")
+    assert cases["configuration.debug_disabled"].find("failure") is not None
 
 
 def test_an_expired_entry_stops_applying_with_one_line(cli, seed_service, tmp_path):
@@ -137,7 +145,14 @@ def test_the_gate_counts_only_new_findings_and_lists_the_fixed(cli, seed_service
     assert check_of(report, "configuration.health_endpoint")["baseline"] is None  # a pass is not a finding
     assert report["baseline"]["known"] == 1 and report["baseline"]["new"] == 1
     assert [(f["check"], f["status"]) for f in report["baseline"]["fixed"]] == [("security.headers", "warn")]
-    assert any("1 known finding(s) not counted by the gate, 1 new, 1 fixed" in n for n in report["notes"])
+    assert "baseline " + str(baseline) + ": 1 known finding(s) not counted by the gate, 1 new, 1 fixed since " \
+        "(security.headers at (the target))" in report["notes"]
+    junit = tmp_path / "readiness.xml"
+    assert run(cli, after, "--fail-on", "medium", "--baseline", str(baseline), "--junit", str(junit)).code == 1
+    cases = {case.get("name"): case for case in ET.parse(junit).getroot().iter("testcase")}
+    assert cases["configuration.prometheus_metrics"].find("skipped").get("message").startswith(
+        "known finding (baseline): [medium] GET /metrics")
+    assert cases["configuration.debug_disabled"].find("failure") is not None
     # only the known one left: the gate passes where it failed without the baseline
     known_only = seed_service({"json_metrics"})
     assert run(cli, known_only, "--fail-on", "medium").code == 1

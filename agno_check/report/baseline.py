@@ -100,6 +100,8 @@ def mark_baseline(results: list[CheckResult], baseline: BaselineFile, path: str)
 
 
 def baseline_note(summary: BaselineSummary) -> str:
-    fixed = f", {len(summary.fixed)} fixed since" if summary.fixed else ""
+    names = ", ".join(f"{f.check} at {f.location}" for f in summary.fixed[:5])
+    more = f" and {len(summary.fixed) - 5} more" if len(summary.fixed) > 5 else ""
+    fixed = f", {len(summary.fixed)} fixed since ({names}{more})" if summary.fixed else ""
     return (f"baseline {summary.file}: {summary.known} known finding(s) not counted by the gate, "
             f"{summary.new} new{fixed}")
