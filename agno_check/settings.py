@@ -54,6 +54,8 @@ def read_config_file(path: Path, section: str) -> dict[str, Any]:
     if not isinstance(table, dict):
         raise ConfigError(f"{path}: [tool.agno-check] must be a table")
     flat = {k.replace("-", "_"): v for k, v in table.items() if not isinstance(v, dict)}
+    if section == "readiness" and isinstance(table.get("policy"), dict):  # [tool.agno-check.policy]: readiness's
+        flat["policy"] = table["policy"]
     for name in ("readiness", "load"):
         sub = table.get(name)
         if name == section and isinstance(sub, dict):

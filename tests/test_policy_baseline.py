@@ -187,3 +187,16 @@ def test_a_bad_baseline_file_is_exit_2_before_any_traffic(cli, tmp_path, content
     assert result.code == 2
     line = one_line(result.stderr)
     assert expected in line and "--baseline" in line and "refused" not in line
+
+
+def test_a_top_level_policy_table_is_readinesss_and_load_does_not_trip_on_it(cli, seed_service, tmp_path):
+    url = seed_service({"no_security_headers"})
+    (tmp_path / "pyproject.toml").write_text(textwrap.dedent("""
+        [tool.agno-check.policy]
+        "security" = {level = "ignore", reason = "the security review owns these"}
+    """))
+    report = run(cli, url, cwd=str(tmp_path)).json()
+    assert check_of(report, "security.headers")["policy"] == "ignore"  # a category key covers its checks
+    assert check_of(report, "configuration.health_endpoint")["policy"] is None
+    load = cli("load", "http://127.0.0.1:9", "--duration", "5s", "--quiet", cwd=str(tmp_path), timeout=60)
+    assert load.code == 2 and "policy" not in one_line(load.stderr)
