@@ -80,10 +80,10 @@ def _header(title: str, count: int, style: str) -> Text:
     return Text.assemble((title, f"bold {style}"), (f" ({count})", "dim"))
 
 
-def _hanging(console: Console, prefix: Text, body: Text) -> None:
-    """``prefix`` then ``body``, its wrapped lines indented under the body's start (no trailing blanks, so a
-    CI log stays clean)."""
-    indent = prefix.cell_len
+def _hanging(console: Console, prefix: Text, body: Text, hang: int = 0) -> None:
+    """``prefix`` then ``body``, its wrapped lines indented under the body's start (``hang`` more), with no
+    trailing blanks, so a CI log stays clean."""
+    indent = prefix.cell_len + hang
     for index, line in enumerate(body.wrap(console, max(20, console.width - indent))):
         line.rstrip()
         console.print(Text.assemble(prefix if index == 0 else " " * indent, line), no_wrap=True, crop=False)
@@ -201,8 +201,8 @@ def render_terminal(report: ReadinessReport, console: Console, verbose: bool = F
         if skips:
             console.print()
             console.print(_header("Skipped", sum(r.status == "skip" for r in report.checks), "dim"))
-            for line in skips:  # one line each, however narrow the terminal
-                _one_line(console, Text(" " * INDENT + line, style="dim"))
+            for line in skips:  # one line per reason (a narrow terminal wraps it, indented deeper)
+                _hanging(console, Text(" " * INDENT), Text(line, style="dim"), hang=2)
     if report.interrupted_checks:
         console.print()
         console.print(Text.assemble(_header("Interrupted", len(report.interrupted_checks), "yellow"),
