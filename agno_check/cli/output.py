@@ -52,7 +52,10 @@ def emit(report: Any, settings: Any, renderers: dict[str, Callable[[Any], str]],
             write_file(settings.output, text)
             if not settings.quiet:
                 console = console_for(sys.stderr, stderr=True)
-                summary(report, console, settings.output) if summary else terminal(report, console)
+                if summary:
+                    summary(report, console, settings.output)
+                else:
+                    terminal(report, console)
         else:
             sys.stdout.write(text if text.endswith("\n") else text + "\n")
             sys.stdout.flush()
