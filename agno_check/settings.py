@@ -139,7 +139,7 @@ class CommonSettings(BaseSettings):
     def echo(self) -> dict[str, Any]:
         """What shaped the run, for the report's ``settings``; never credentials."""
         hidden = {"token", "token_b", "jwt_secret", "header", "format", "output", "junit", "markdown", "quiet",
-                  "debug", "html", "csv", "sarif", "write_baseline"}
+                  "verbose", "debug", "html", "csv", "sarif", "write_baseline"}
         return {k: v for k, v in self.model_dump(mode="json").items() if k not in hidden and v not in (None, [], {})}
 
 
@@ -169,6 +169,8 @@ class ReadinessSettings(CommonSettings):
     #: performance.load_slo: a load test by this many users (skipped when not given), for this long
     load_users: int | None = Field(None, ge=1, le=100_000)
     load_duration: float = Field(30.0, gt=0, le=86400)
+    #: the terminal report also shows the full table of every check
+    verbose: bool = False
     #: CI adoption: per-check policy (config file), a known-issues baseline, SARIF and HTML outputs
     policy: dict[str, PolicyEntry] = Field(default_factory=dict)
     baseline: str | None = None

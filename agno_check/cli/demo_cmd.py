@@ -42,6 +42,7 @@ from agno_check.cli.options import (
     SkipOption,
     SloOption,
     TimeoutOption,
+    VerboseOption,
 )
 
 Opt = typer.Option
@@ -77,6 +78,7 @@ def demo(
     sarif: SarifOption = None,
     html: HtmlOption = None,
     quiet: QuietOption = False,
+    verbose: VerboseOption = False,
     debug: DebugOption = False,
 ) -> int:
     """Run the readiness checklist against a demo AgentOS on a simulated LLM, all on this machine.
@@ -90,7 +92,7 @@ def demo(
     flags = dict(locals())
     for key in ("flawed", "serve", "port"):
         flags.pop(key)
-    for key in ("passive", "quiet", "debug"):
+    for key in ("passive", "quiet", "verbose", "debug"):
         flags[key] = flags[key] or None
     return run_demo(flags, flawed=flawed, serve=serve, port=port)
 

@@ -62,7 +62,10 @@ BaselineOption = Annotated[
 WriteBaselineOption = Annotated[
     str | None, Opt(help="Write this run's findings as a baseline file (reviewable JSON).", rich_help_panel=GATE)
 ]
-QuietOption = Annotated[bool, Opt("--quiet", "-q", help="No progress on stderr.", rich_help_panel=GATE)]
+QuietOption = Annotated[bool, Opt("--quiet", "-q", help="No progress on stderr; with --output, nothing but errors.",
+                                   rich_help_panel=GATE)]
+VerboseOption = Annotated[bool, Opt("--verbose", "-v", help="Also show the full table of every check.",
+                                    rich_help_panel=GATE)]
 DebugOption = Annotated[
     bool, Opt("--debug", help="Tracebacks for internal errors, and agno's own logs.", rich_help_panel=GATE)
 ]

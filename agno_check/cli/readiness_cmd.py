@@ -32,6 +32,7 @@ from agno_check.cli.options import (
     SkipOption,
     SloOption,
     TimeoutOption,
+    VerboseOption,
     WriteBaselineOption,
 )
 
@@ -104,12 +105,13 @@ def readiness(
     config: Annotated[str | None, Opt(help="Config file (default: agno-check.toml or pyproject.toml).",
                                       rich_help_panel=GATE)] = None,
     quiet: QuietOption = False,
+    verbose: VerboseOption = False,
     debug: DebugOption = False,
 ) -> int:
     """Run the readiness checklist and print a scored report. Exit 0 gate passed, 1 failed, 2 could not run."""
     flags = dict(locals())
     config_path = flags.pop("config")
-    for key in ("insecure", "passive", "live_model", "quiet", "debug"):
+    for key in ("insecure", "passive", "live_model", "quiet", "verbose", "debug"):
         flags[key] = flags[key] or None
     return run_readiness_command(flags, config_path)
 
@@ -133,14 +135,19 @@ def report_readiness(settings: Any, sim: Any = None) -> int:
     from agno_check.readiness import run_readiness
     from agno_check.report.github import readiness_annotations
     from agno_check.report.markdown import render_markdown
-    from agno_check.report.terminal import render_terminal
+    from agno_check.report.terminal import render_short, render_terminal
 
     renderers = readiness_renderers()
     check_before_run(settings, renderers)
     progress = ReadinessProgress(enabled=not settings.quiet,
                                  notes_in_report=(settings.format or "rich") == "rich" and not settings.output)
-    report = asyncio.run(run_readiness(settings, on_start=progress.start, on_result=progress.result, sim=sim))
-    emit(report, settings, renderers, render_terminal)
+    try:
+        report = asyncio.run(run_readiness(settings, on_start=progress.start, on_result=progress.result, sim=sim,
+                                           progress=progress))
+    finally:
+        progress.stop()  # the live line ends before the report (or an error line) prints
+    emit(report, settings, renderers, lambda r, console: render_terminal(r, console, verbose=settings.verbose),
+         render_short)
     publish(report, render_markdown, readiness_annotations)
     if report.interrupted:
         return ExitCode.INTERRUPTED

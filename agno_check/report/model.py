@@ -156,6 +156,9 @@ class ReadinessReport(BaseModel):
     interrupted: bool = False
     #: with ``--baseline FILE``: known/new counts and the findings fixed since
     baseline: BaselineSummary | None = None
+    #: with ``interrupted``: the selected checks that had not finished (the schema's statuses have no
+    #: "interrupted", so they are listed here rather than in ``checks``)
+    interrupted_checks: list[str] = Field(default_factory=list)
 
     model_config = {"populate_by_name": True}
 
