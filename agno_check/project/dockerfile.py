@@ -1,0 +1,187 @@
+"""Dockerfiles, read with ``dockerfile-parse``: stages, their instructions with 1-based lines, ARG/ENV resolved.
+
+Nothing is built: what the image will hold (its USER, HEALTHCHECK, installed packages, entrypoint) is read
+from the instructions, with ``${VAR}`` / ``$VAR`` / ``${VAR:-default}`` substituted from the stage's ARG and
+ENV values as the builder would with no ``--build-arg``.
+"""
+
+from __future__ import annotations
+
+import io
+import json
+import re
+import shlex
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from agno_check.project.model import Finding
+
+#: every instruction the Dockerfile reference defines; anything else is a malformed line
+INSTRUCTIONS = frozenset({"FROM", "RUN", "CMD", "LABEL", "MAINTAINER", "EXPOSE", "ENV", "ADD", "COPY", "ENTRYPOINT",
+                          "VOLUME", "USER", "WORKDIR", "ARG", "ONBUILD", "STOPSIGNAL", "HEALTHCHECK", "SHELL",
+                          "COMMENT"})
+_VAR = re.compile(r"\$(?:\{(?P<braced>[A-Za-z_][A-Za-z0-9_]*)(?:(?P<op>:?[-+])(?P<word>[^}]*))?\}"
+                  r"|(?P<plain>[A-Za-z_][A-Za-z0-9_]*))")
+_DEV_NAME = re.compile(r"(^|[._-])(dev|develop|development|local|debug|test)([._-]|$)", re.I)
+
+
+def substitute(text: str, values: dict[str, str]) -> str:
+    """Shell-style variable substitution as Dockerfiles do it (unknown variables become empty)."""
+
+    def replace(match: re.Match[str]) -> str:
+        name = match.group("braced") or match.group("plain")
+        value = values.get(name)
+        op, word = match.group("op"), match.group("word") or ""
+        if op in (":-", "-"):
+            return value if value or (op == "-" and value is not None) else word
+        if op in (":+", "+"):
+            return word if value else ""
+        return value or ""
+
+    return _VAR.sub(replace, text)
+
+
+@dataclass
+class Instruction:
+    name: str
+    #: the instruction's text as written (continuations joined)
+    raw: str
+    #: the same with ARG/ENV values substituted
+    value: str
+    line: int
+
+
+@dataclass
+class Stage:
+    image: str
+    alias: str | None
+    line: int
+    instructions: list[Instruction] = field(default_factory=list)
+    #: ENV and ARG of this stage: name -> (value, line)
+    envs: dict[str, tuple[str, int]] = field(default_factory=dict)
+    args: dict[str, tuple[str, int]] = field(default_factory=dict)
+
+    def last(self, name: str) -> Instruction | None:
+        found = [i for i in self.instructions if i.name == name]
+        return found[-1] if found else None
+
+    def all(self, name: str) -> list[Instruction]:
+        return [i for i in self.instructions if i.name == name]
+
+
+@dataclass
+class Dockerfile:
+    path: Path
+    rel: str
+    stages: list[Stage]
+    #: set when the file's own name says it is for development (``Dockerfile.dev``)
+    dev_reason: str | None = None
+
+    @property
+    def final(self) -> Stage:
+        return self.stages[-1]
+
+    def runs(self) -> list[Instruction]:
+        return [i for stage in self.stages for i in stage.all("RUN")]
+
+    def start_command(self) -> list[Instruction]:
+        """ENTRYPOINT and CMD of the final stage (what the container runs at start)."""
+        return [i for i in (self.final.last("ENTRYPOINT"), self.final.last("CMD")) if i is not None]
+
+
+class DockerfileError(Exception):
+    def __init__(self, message: str, line: int) -> None:
+        super().__init__(message)
+        self.line = line
+
+
+def words(value: str) -> list[str]:
+    """An instruction's arguments: the JSON (exec) form, or shell words; unparseable text splits on spaces."""
+    text = value.strip()
+    if text.startswith("["):
+        try:
+            parsed = json.loads(text)
+        except json.JSONDecodeError:
+            pass
+        else:
+            if isinstance(parsed, list):
+                return [str(p) for p in parsed]
+    try:
+        return shlex.split(text, posix=True)
+    except ValueError:
+        return text.split()
+
+
+def _key_values(value: str) -> list[tuple[str, str]]:
+    """ENV/ARG arguments: ``K=V K2="V 2"``, the legacy ``ENV K V``, or a bare ``ARG K``."""
+    parts = shlex.split(value, posix=True)
+    if not parts:
+        return []
+    if "=" not in parts[0]:
+        return [(parts[0], " ".join(parts[1:]))]
+    pairs = []
+    for part in parts:
+        key, _, val = part.partition("=")
+        pairs.append((key, val))
+    return pairs
+
+
+def parse_dockerfile(path: Path, rel: str) -> Dockerfile:
+    """Parse one Dockerfile; a malformed or unreadable one is a DockerfileError with its 1-based line."""
+    from dockerfile_parse import DockerfileParser
+
+    try:
+        data = path.read_bytes()
+        data.decode("utf-8")
+    except OSError as exc:
+        raise DockerfileError(f"cannot read it: {exc.strerror or exc}", 1) from None
+    except UnicodeDecodeError as exc:
+        line = data[: exc.start].count(b"\n") + 1
+        raise DockerfileError("not a text file (not UTF-8)", line) from None
+    structure = DockerfileParser(fileobj=io.BytesIO(data)).structure
+    stages: list[Stage] = []
+    global_args: dict[str, str] = {}
+    for item in structure:
+        name, raw, line = item["instruction"], item["value"] or "", item["startline"] + 1
+        if name == "COMMENT":
+            continue
+        if name not in INSTRUCTIONS:
+            raise DockerfileError(f"unknown instruction {name!r}", line)
+        if name == "FROM":
+            parts = words(substitute(raw, global_args))
+            parts = [p for p in parts if not p.startswith("--platform")]
+            if not parts:
+                raise DockerfileError("FROM without an image", line)
+            alias = parts[2] if len(parts) >= 3 and parts[1].lower() == "as" else None
+            stages.append(Stage(image=parts[0], alias=alias, line=line))
+            continue
+        if not stages:
+            if name == "ARG":  # ARG before the first FROM: usable in FROM lines
+                try:
+                    global_args.update(_key_values(raw))
+                except ValueError as exc:
+                    raise DockerfileError(f"cannot parse ARG: {exc}", line) from None
+                continue
+            raise DockerfileError(f"{name} before the first FROM", line)
+        stage = stages[-1]
+        values = {k: v for k, (v, _) in stage.args.items()} | {k: v for k, (v, _) in stage.envs.items()}
+        if name in ("ENV", "ARG"):
+            try:
+                pairs = _key_values(raw)
+            except ValueError as exc:
+                raise DockerfileError(f"cannot parse {name}: {exc}", line) from None
+            for key, val in pairs:
+                if name == "ARG":
+                    default = val if val or key not in global_args else global_args[key]
+                    stage.args[key] = (substitute(default, values), line)
+                else:
+                    stage.envs[key] = (substitute(val, values), line)
+        stage.instructions.append(Instruction(name, raw, substitute(raw, values), line))
+    if not stages:
+        raise DockerfileError("no FROM instruction", 1)
+    dev = _DEV_NAME.search(path.name.replace("Dockerfile", "").replace("dockerfile", ""))
+    return Dockerfile(path, rel, stages, f"its name ({path.name}) says so" if dev else None)
+
+
+def problem(rel: str, exc: DockerfileError) -> Finding:
+    return Finding(rel, exc.line, f"{rel}:{exc.line}: {exc}")

@@ -1,0 +1,110 @@
+"""What an image will contain, read from its Dockerfile: Python distributions, system programs, its port.
+
+Python: the requirements files the Dockerfile installs (``pip install -r``, ``uv pip sync``, ``pip install .``
+for pyproject.toml) and the names given to ``pip install``; with no install line found, the project's top-level
+requirements. System programs: ``apt-get install`` / ``apk add`` lines, and what the official base images are
+known to ship (the full ``python:3.x`` image has curl and wget; ``-slim`` has neither; alpine has busybox wget).
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+from packaging.utils import canonicalize_name
+
+from agno_check.project.dockerfile import Dockerfile, words
+from agno_check.project.model import Project
+from agno_check.project.requirements import Requirements
+
+_PIP = re.compile(r"\b(?:pip3?|uv pip|python3? -m pip)\s+(?:install|sync)\b(?P<args>[^&;|]*)")
+_UV_SYNC = re.compile(r"\b(uv sync|poetry install|pdm install|pip3? install\s+(-e\s+)?\.(\s|$|\[))")
+_SYSTEM_INSTALL = re.compile(r"\b(?:apt-get|apt|apk|dnf|yum|microdnf)\s+(?:-\S+\s+)*(?:install|add)\b(?P<args>[^&;|]*)")
+
+
+@dataclass
+class ImageContents:
+    packages: set[str] = field(default_factory=set)
+    #: the requirements files counted (relative paths), for the detail
+    sources: list[str] = field(default_factory=list)
+    #: a lock file was installed: ``packages`` is the whole environment
+    complete: bool = False
+    programs: set[str] = field(default_factory=set)
+    #: programs the base image is known not to ship
+    absent: set[str] = field(default_factory=set)
+    base_known: bool = False
+    #: the final stage's base image
+    base: str = ""
+
+
+def _requirements_named(project: Project, argv: list[str]) -> list[Requirements]:
+    named = []
+    for index, word in enumerate(argv):
+        target = None
+        if word in ("-r", "--requirement", "-c") and index + 1 < len(argv):
+            target = argv[index + 1]
+        elif word.startswith("--requirement="):
+            target = word.split("=", 1)[1]
+        elif word.endswith(".txt") and "requirements" in word:
+            target = word
+        if target:
+            base = target.rsplit("/", 1)[-1]
+            named.extend(r for r in project.requirements if r.rel.rsplit("/", 1)[-1] == base)
+    return named
+
+
+def image_contents(project: Project, dockerfile: Dockerfile) -> ImageContents:
+    contents = ImageContents()
+    chosen: list[Requirements] = []
+    for run in dockerfile.runs():
+        for match in _PIP.finditer(run.value):
+            argv = words(match.group("args"))
+            chosen.extend(_requirements_named(project, argv))
+            for word in argv:
+                if not word.startswith("-") and not word.endswith(".txt") and word not in (".",) \
+                        and re.match(r"^[A-Za-z0-9][A-Za-z0-9._-]*(\[.*\])?([=<>!~].*)?$", word):
+                    contents.packages.add(canonicalize_name(re.split(r"[\[=<>!~]", word, maxsplit=1)[0]))
+        if _UV_SYNC.search(run.value):
+            chosen.extend(r for r in project.requirements if r.rel == "pyproject.toml")
+        for match in _SYSTEM_INSTALL.finditer(run.value):
+            contents.programs.update(w.split("=", 1)[0] for w in words(match.group("args")) if not w.startswith("-"))
+    if not chosen and not contents.packages:
+        chosen = [r for r in project.requirements if "/" not in r.rel]
+    seen: set[str] = set()
+    for requirements in chosen:
+        if requirements.rel in seen:
+            continue
+        seen.add(requirements.rel)
+        contents.sources.append(requirements.rel)
+        contents.packages.update(e.name for e in requirements.entries)
+        contents.complete = contents.complete or requirements.complete
+    base = dockerfile.final.image.lower()
+    contents.base = dockerfile.final.image
+    name, _, tag = base.rpartition(":") if ":" in base.rsplit("/", 1)[-1] else (base, "", "")
+    official_python = name in ("python", "library/python", "docker.io/library/python")
+    if official_python or name in ("debian", "ubuntu", "alpine") or "distroless" in name:
+        contents.base_known = True
+        if "distroless" in name:
+            contents.absent.update({"curl", "wget", "sh", "bash"})
+        elif "alpine" in tag or name == "alpine":
+            contents.programs.add("wget")
+            contents.absent.add("curl")
+        elif "slim" in tag or name in ("debian", "ubuntu"):
+            contents.absent.update({"curl", "wget"})
+        elif official_python:
+            contents.programs.update({"curl", "wget"})
+    contents.absent -= contents.programs
+    return contents
+
+
+def exposed_port(dockerfile: Dockerfile) -> int:
+    expose = dockerfile.final.last("EXPOSE")
+    if expose:
+        first = words(expose.value)[0].split("/", 1)[0] if words(expose.value) else ""
+        if first.isdigit():
+            return int(first)
+    for instruction in dockerfile.start_command():
+        match = re.search(r"--port[ =](\d+)", instruction.value)
+        if match:
+            return int(match.group(1))
+    return 8000

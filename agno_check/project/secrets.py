@@ -1,0 +1,56 @@
+"""What looks like a credential: variable names (``*_KEY``, ``*_TOKEN``, ``*_SECRET``, ``PASSWORD``) and values
+(DSNs with a password, provider key shapes), and well-known default credentials. Values are never reported."""
+
+from __future__ import annotations
+
+import re
+from urllib.parse import urlsplit
+
+SECRET_NAME = re.compile(r"(^|_)(PASSWORD|PASSWD|PASS|PWD|SECRET|TOKEN|API_?KEY|ACCESS_KEY|PRIVATE_KEY|KEY|"
+                         r"CREDENTIALS?|AUTH)($|_)", re.I)
+#: names that end like secrets but hold none
+NOT_SECRET = re.compile(r"(_FILE|_PATH|_ID|_NAME|_LENGTH|_TTL|_HEADER|_ALGORITHM|_TYPE|_MODE|_URL_FILE)$", re.I)
+DSN_NAME = re.compile(r"(URL|URI|DSN|CONNECTION|CONN_STR|DATABASE)", re.I)
+PROVIDER_KEY = re.compile(r"^(sk-[A-Za-z0-9_-]{16,}|sk-ant-[A-Za-z0-9_-]{16,}|gsk_[A-Za-z0-9]{16,}|"
+                          r"AKIA[0-9A-Z]{16}|ghp_[A-Za-z0-9]{30,}|xox[bp]-[A-Za-z0-9-]{10,})$")
+#: the credentials images and tutorials ship with (postgres/postgres, ai/ai, ...)
+DEFAULT_CREDENTIALS = frozenset({"postgres", "password", "pass", "ai", "admin", "root", "secret", "changeme",
+                                 "example", "test", "mysql", "redis", "guest", "user", "1234", "12345", "123456"})
+
+
+def secret_name(name: str) -> bool:
+    return bool(SECRET_NAME.search(name)) and not NOT_SECRET.search(name)
+
+
+def dsn_password(value: str) -> str | None:
+    """The password of a ``scheme://user:password@host`` value, or None."""
+    if "://" not in value or "@" not in value:
+        return None
+    try:
+        password = urlsplit(value.strip()).password
+    except ValueError:
+        return None
+    return password or None
+
+
+def from_environment(value: str | None) -> bool:
+    """A value the deployment supplies at run time (``${VAR}``), or none at all."""
+    return value is None or value.strip() == "" or bool(re.fullmatch(r"\$\{[A-Za-z_][A-Za-z0-9_]*\}", value.strip()))
+
+
+def secret_value_kind(name: str, value: str | None) -> str | None:
+    """Why a NAME=value pair is a credential written in a file ("a password", "a DSN with a password",
+    "a provider key"), or None. The value itself is never returned."""
+    if from_environment(value):
+        return None
+    assert value is not None
+    text = value.strip()
+    password = dsn_password(text)
+    if password and not from_environment(password):
+        return "a DSN with a password" + (" (a default credential)" if password.lower() in DEFAULT_CREDENTIALS
+                                          else "")
+    if PROVIDER_KEY.match(text):
+        return "a provider key"
+    if secret_name(name) and text.lower() not in ("true", "false", "none", "null", "0", "1"):
+        return "a plain-text secret" + (" (a default credential)" if text.lower() in DEFAULT_CREDENTIALS else "")
+    return None
