@@ -49,13 +49,15 @@ def nothing_judged(project: Project, what: str) -> str:
 
 
 def judged_text(project: Project, rels: list[str]) -> str:
-    """ "judged Dockerfile, compose.yaml (why that compose file); not judged: compose.dev.yaml (local development)" """
+    """ "judged Dockerfile, compose.yaml (why that compose file); not judged: compose.dev.yaml (local development)",
+    and the files that could not be read."""
     items = [f"{rel} ({project.compose_why})" if project.compose is not None and rel == project.compose.rel else rel
              for rel in dict.fromkeys(rels)]
     text = "judged " + ", ".join(items)
     dev = [c.rel for c in project.composes if c.dev_reason and c is not project.compose]
     compose_judged = project.compose is not None and project.compose.rel in rels
-    return text + (f"; not judged: {', '.join(dev)} (local development)" if dev and compose_judged else "")
+    text += f"; not judged: {', '.join(dev)} (local development)" if dev and compose_judged else ""
+    return text + unreadable(project)
 
 
 def summarise(findings: list[Finding], limit: int = 4) -> str:
@@ -72,7 +74,8 @@ def evidence_of(findings: list[Finding], **extra: Any) -> dict[str, Any]:
 def verdict(findings: list[Finding], *, bad: str, ok_detail: str, judged: str, remediation: str | None = None,
             warnings: list[Finding] | None = None, **extra: Any) -> Outcome:
     """``bad`` ("fail" or "warn") when there are findings; warn for ``warnings`` alone; else pass.
-    ``judged`` says which files were looked at, so a pass is never silent about its evidence."""
+    ``judged`` (from ``judged_text``) says which files were looked at, so a pass is never silent about its
+    evidence."""
     warnings = warnings or []
     if findings:
         everything = findings + warnings

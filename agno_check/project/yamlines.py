@@ -73,6 +73,7 @@ def load_documents(text: str) -> list[Any]:
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
         line = mark.line + 1 if mark is not None else 1
+        line = min(line, max(1, len(text.splitlines())))  # "end of stream" marks point past the last line
         problem = exc.problem or str(exc).splitlines()[0]
         raise YamlError(f"not valid YAML: {problem}", line) from None
     except yaml.YAMLError as exc:

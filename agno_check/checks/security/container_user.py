@@ -58,10 +58,14 @@ async def container_user(ctx: CheckContext) -> Outcome:
         for container in workload.containers:
             context = container.get("securityContext") or {}
             uid = context.get("runAsUser", pod_context.get("runAsUser"))
+            non_root = context.get("runAsNonRoot", pod_context.get("runAsNonRoot"))
             if uid is not None and str(uid) == "0":
                 findings.append(Finding(workload.rel, container.line,
                                         f"{workload.label()}: container {container.name} sets runAsUser: 0 (root)"))
+            elif non_root is True or (uid is not None and str(uid).isdigit() and int(uid) > 0):
+                users.append(f"{workload.rel}: {container.name} runs as "
+                             + (f"uid {uid}" if uid is not None else "non-root (runAsNonRoot)"))
     if not judged:
         return skipped("no deployed Dockerfile or Kubernetes workload to judge" + unreadable(project))
-    return verdict(findings, bad="fail", ok_detail="non-root: " + "; ".join(users or ["no root override"]),
+    return verdict(findings, bad="fail", ok_detail="non-root: " + "; ".join(users or ["no root user set"]),
                    judged=judged_text(project, judged))
