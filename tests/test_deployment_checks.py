@@ -7,6 +7,7 @@ the 1-based line of its flaw, and no report may carry a credential written in a 
 
 from __future__ import annotations
 
+import re
 import shutil
 from pathlib import Path
 
@@ -277,3 +278,19 @@ def test_without_a_project_the_deployment_checks_skip_and_say_why(seed_service):
         assert result(report, check_id).status == "skip"
         assert "no --project DIR" in result(report, check_id).detail
     assert result(report, "configuration.health_endpoint").status == "pass"
+
+
+def test_the_catalogue_has_the_deployment_table_of_checks_md_with_its_severities():
+    from agno_check.checks.registry import load_catalogue
+
+    checks_md = ROOT.parent / "shared" / "design" / "checks.md"
+    if not checks_md.is_file():
+        pytest.skip("shared/design/checks.md is not beside this checkout")
+    table = checks_md.read_text(encoding="utf-8").split("## deployment files", 1)[1]
+    rows = re.findall(r"^\| ([a-z]+\.[a-z_]+) \| (critical|high|medium|low) \|", table, re.M)
+    assert len(rows) == 11
+    catalogue = load_catalogue()
+    for check_id, severity in rows:
+        assert catalogue[check_id].severity == severity, check_id
+        assert "project" in catalogue[check_id].targets
+    assert {check_id for check_id, _ in rows} | {"configuration.deployment_files"} == DEPLOYMENT_CHECKS
