@@ -294,3 +294,77 @@ def test_the_catalogue_has_the_deployment_table_of_checks_md_with_its_severities
         assert catalogue[check_id].severity == severity, check_id
         assert "project" in catalogue[check_id].targets
     assert {check_id for check_id, _ in rows} | {"configuration.deployment_files"} == DEPLOYMENT_CHECKS
+
+
+def write_project(root: Path, files: dict[str, str]) -> Path:
+    for name, text in files.items():
+        (root / name).parent.mkdir(parents=True, exist_ok=True)
+        (root / name).write_text(text, encoding="utf-8")
+    return root
+
+
+REQUESTS_CHECK = ('HEALTHCHECK CMD python -c "import requests; '
+                  "requests.get('http://127.0.0.1:8000/health', timeout=4).raise_for_status()\"\n")
+
+
+@pytest.mark.parametrize(("files", "status", "cause"), [
+    # requests comes in through an included file: the check can run
+    ({"Dockerfile": "FROM python:3.12-slim\nCOPY requirements.txt .\nRUN pip install -r requirements.txt\nUSER app\n"
+                    + REQUESTS_CHECK,
+      "requirements.txt": "-r base.txt\nagno==3.1.10\n", "base.txt": "requests==2.32.3\n"},
+     "pass", "its imports (requests) are installed"),
+    # a base image agno-check does not know may ship requests: could not confirm, never "cannot work"
+    ({"Dockerfile": "FROM agnohq/python:3.12\nCOPY requirements.txt .\nRUN uv pip sync requirements.txt --system\n"
+                    "USER app\n" + REQUESTS_CHECK,
+      "requirements.txt": "agno==3.1.10\n"},
+     "warn", "the base image agnohq/python:3.12 may ship it"),
+    # an install line naming a file the project does not have: unknown, not missing
+    ({"Dockerfile": "FROM python:3.12-slim\nRUN pip install -r /tmp/generated.txt\nUSER app\n" + REQUESTS_CHECK},
+     "warn", "could not be read"),
+    # curl on a slim image cannot run; installed by apt-get it can
+    ({"Dockerfile": "FROM python:3.12-slim\nUSER app\nHEALTHCHECK CMD curl -fsS http://127.0.0.1:8000/health\n"},
+     "fail", "curl is not in the image"),
+    ({"Dockerfile": "FROM python:3.12-slim\nRUN apt-get update && apt-get install -y --no-install-recommends curl\n"
+                    "USER app\nHEALTHCHECK CMD curl -fsS http://127.0.0.1:8000/health || exit 1\n"},
+     "pass", "curl is in the image"),
+    ({"Dockerfile": "FROM python:3.12-slim\nUSER app\nHEALTHCHECK CMD /app/bin/health.sh\n"},
+     "fail", "/app/bin/health.sh does not exist in the project"),
+    ({"Dockerfile": "FROM python:3.12-slim\nUSER app\nHEALTHCHECK CMD python -c \"import urllib.request; (\"\n"},
+     "fail", "not valid python"),
+])
+def test_the_health_check_command_is_judged_by_what_the_image_holds(tmp_path, files, status, cause):
+    report = readiness(str(write_project(tmp_path, files)), only=["configuration.container_healthcheck"])
+    verdict = result(report, "configuration.container_healthcheck")
+    assert verdict.status == status, verdict.detail
+    assert cause in verdict.detail.lower() if cause.islower() else cause in verdict.detail, verdict.detail
+    if status != "pass":
+        assert verdict.evidence["file"] == "Dockerfile" and verdict.evidence["line"] >= 1
+
+
+def test_the_production_compose_file_is_judged_and_the_other_named(tmp_path):
+    project = write_project(tmp_path, {
+        "docker-compose.yml": "services:\n  db:\n    image: postgres:16\n    ports:\n      - \"5432:5432\"\n",
+        "docker-compose-prod.yml": "services:\n  db:\n    image: postgres:16\n",
+    })
+    report = readiness(str(project), only=["security.exposed_datastores"])
+    verdict = result(report, "security.exposed_datastores")
+    assert verdict.status == "pass"
+    assert "docker-compose-prod.yml (its name says production)" in verdict.detail
+    chosen = readiness(str(project), only=["security.exposed_datastores"], compose_file="docker-compose.yml")
+    assert result(chosen, "security.exposed_datastores").status == "fail"
+    assert "docker-compose.yml (--compose-file)" in result(chosen, "security.exposed_datastores").detail
+
+
+def test_quoted_lines_never_carry_the_secrets_they_hold(tmp_path):
+    key = "sk-proj-Zq8vN3kL0pW7xR2tY5uB1mC4"
+    project = write_project(tmp_path, {
+        "Dockerfile": "FROM python:3.12-slim\nUSER app\n",
+        "app.py": f'agent = Agent(debug_mode=True, api_key="{key}")\n',
+        "entrypoint.sh": "#!/bin/sh\nprintenv | grep DATABASE_URL=postgresql://app:pw-9f8e7d@db/app\nexec \"$@\"\n",
+    })
+    (tmp_path / "Dockerfile").write_text("FROM python:3.12-slim\nUSER app\nENTRYPOINT [\"/entrypoint.sh\"]\n")
+    report = readiness(str(project), only=["configuration.dev_settings_in_deploy", "security.env_dump"])
+    assert result(report, "configuration.dev_settings_in_deploy").status == "fail"
+    assert result(report, "security.env_dump").status == "fail"
+    text = report.to_json()
+    assert key not in text and "pw-9f8e7d" not in text

@@ -19,7 +19,7 @@ _INTERPOLATION = re.compile(r"\$\$|\$\{(?P<name>[A-Za-z_][A-Za-z0-9_]*)(?:(?P<op
                             r"|\$(?P<plain>[A-Za-z_][A-Za-z0-9_]*)")
 DEV_WORDS = frozenset({"dev", "develop", "development", "local", "debug", "override", "test"})
 PROD_WORDS = frozenset({"prod", "production", "deploy", "release", "stack", "live"})
-COMPOSE_NAME = re.compile(r"^(docker-)?compose(\.[\w-]+)*\.ya?ml$", re.I)
+COMPOSE_NAME = re.compile(r"^(docker-)?compose([.-][\w.-]+)?\.ya?ml$", re.I)
 
 
 def name_words(filename: str) -> set[str]:

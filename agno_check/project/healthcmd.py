@@ -116,6 +116,14 @@ def judge(command: HealthCommand, contents: ImageContents, project: Project) -> 
             else:
                 unknown.append(module)
         sources = ", ".join(contents.sources) or "no requirements file"
+        if missing and contents.unresolved:
+            unknown.extend(m for m, _ in missing)
+            missing = []
+            sources += f" (and {', '.join(contents.unresolved)}, which could not be read)"
+        elif missing and not contents.base_known:
+            unknown.extend(m for m, _ in missing)
+            missing = []
+            sources += f"; the base image {contents.base} may ship it"
         if missing:
             module, dist = missing[0]
             return "broken", (f"it imports {module}, which the image does not install ({dist} is not in "

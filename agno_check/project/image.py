@@ -10,12 +10,14 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
+from pathlib import Path
 
 from packaging.utils import canonicalize_name
 
 from agno_check.project.dockerfile import Dockerfile, words
 from agno_check.project.model import Project
-from agno_check.project.requirements import Requirements
+from agno_check.project.requirements import Requirements, parse_requirements_txt
+from agno_check.project.scripts import in_project
 
 _PIP = re.compile(r"\b(?:pip3?|uv pip|python3? -m pip)\s+(?:install|sync)\b(?P<args>[^&;|]*)")
 _UV_SYNC = re.compile(r"\b(uv sync|poetry install|pdm install|pip3? install\s+(-e\s+)?\.(\s|$|\[))")
@@ -33,11 +35,47 @@ class ImageContents:
     #: programs the base image is known not to ship
     absent: set[str] = field(default_factory=set)
     base_known: bool = False
+    #: requirements files the Dockerfile installs that are not in the project (what they hold is unknown)
+    unresolved: list[str] = field(default_factory=list)
     #: the final stage's base image
     base: str = ""
 
 
-def _requirements_named(project: Project, argv: list[str]) -> list[Requirements]:
+def _requirements_file(project: Project, target: str, relative_to: Path | None = None) -> Requirements | None:
+    """A requirements file by the name an install line (or a ``-r`` include) gives it, parsed if need be."""
+    base = target.rsplit("/", 1)[-1]
+    if relative_to is not None and (relative_to / target).is_file():
+        path: Path | None = relative_to / target
+    else:
+        known = [r for r in project.requirements if r.rel.rsplit("/", 1)[-1] == base]
+        if known:
+            return known[0]
+        path = in_project(project.root, target)
+    if path is None:
+        return None
+    rel = project.relative(path)
+    known = [r for r in project.requirements if r.rel == rel]
+    return known[0] if known else parse_requirements_txt(path, rel, [])
+
+
+def _with_includes(project: Project, first: Requirements, unresolved: list[str]) -> list[Requirements]:
+    found, todo, seen = [], [first], set()
+    while todo:
+        current = todo.pop()
+        if current.rel in seen:
+            continue
+        seen.add(current.rel)
+        found.append(current)
+        for include in current.includes:
+            included = _requirements_file(project, include, current.path.parent)
+            if included is None:
+                unresolved.append(include)
+            else:
+                todo.append(included)
+    return found
+
+
+def _requirements_named(project: Project, argv: list[str], unresolved: list[str]) -> list[Requirements]:
     named = []
     for index, word in enumerate(argv):
         target = None
@@ -48,8 +86,11 @@ def _requirements_named(project: Project, argv: list[str]) -> list[Requirements]
         elif word.endswith(".txt") and "requirements" in word:
             target = word
         if target:
-            base = target.rsplit("/", 1)[-1]
-            named.extend(r for r in project.requirements if r.rel.rsplit("/", 1)[-1] == base)
+            found = _requirements_file(project, target)
+            if found is None:
+                unresolved.append(target)
+            else:
+                named.extend(_with_includes(project, found, unresolved))
     return named
 
 
@@ -59,7 +100,7 @@ def image_contents(project: Project, dockerfile: Dockerfile) -> ImageContents:
     for run in dockerfile.runs():
         for match in _PIP.finditer(run.value):
             argv = words(match.group("args"))
-            chosen.extend(_requirements_named(project, argv))
+            chosen.extend(_requirements_named(project, argv, contents.unresolved))
             for word in argv:
                 if not word.startswith("-") and not word.endswith(".txt") and word not in (".",) \
                         and re.match(r"^[A-Za-z0-9][A-Za-z0-9._-]*(\[.*\])?([=<>!~].*)?$", word):

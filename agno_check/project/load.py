@@ -17,7 +17,7 @@ from agno_check.project.k8s import ManifestError, parse_manifests
 from agno_check.project.model import Finding, Project
 from agno_check.project.requirements import parse_pyproject, parse_requirements_txt
 from agno_check.project.scripts import in_project, read_script, script_words
-from agno_check.project.secrets import secret_name
+from agno_check.project.secrets import shown_value
 
 SKIP_DIRS = frozenset({"node_modules", "venv", "env", "__pycache__", "site-packages", "dist", "build", "tests",
                        "test", "fixtures", "testdata"})
@@ -122,7 +122,7 @@ def _choose_compose(project: Project, compose_file: str | None) -> None:
     project.compose_choice = f"judged {pick.rel} ({why})" + (
         f"; also found {', '.join(others)} (--compose-file to choose)" if others else "")
     if pick.substitutions:
-        shown = [f"{sub.variable}={'(not shown)' if secret_name(sub.variable) else repr(sub.value)} (line {sub.line})"
+        shown = [f"{sub.variable}={shown_value(sub.variable, sub.value)} (line {sub.line})"
                  for sub in pick.substitutions]
         project.notes.append(f"{pick.rel}: {len(shown)} ${{VAR:-default}} resolved to their defaults, as with the "
                              f"variables unset: {', '.join(shown)}")

@@ -42,6 +42,8 @@ class Requirements:
     entries: list[Requirement_] = field(default_factory=list)
     #: a lock file (generated, every entry pinned with ==): the list is the whole environment
     complete: bool = False
+    #: the files it includes (``-r base.txt``), as written
+    includes: list[str] = field(default_factory=list)
 
     def find(self, name: str) -> Requirement_ | None:
         wanted = canonicalize_name(name)
@@ -71,8 +73,11 @@ def parse_requirements_txt(path: Path, rel: str, problems: list[Finding]) -> Req
             continue
         logical += line
         entry, logical = logical.strip(), ""
+        if entry.startswith(("-r ", "--requirement ", "-r\t")):
+            result.includes.append(entry.split(None, 1)[1].strip())
+            continue
         if not entry or entry.startswith("-"):
-            continue  # options (-r, -e, --hash, --index-url) are not requirements
+            continue  # options (-e, --hash, --index-url) are not requirements
         entry = entry.split(" --hash", 1)[0].split(";", 1)[0].strip() if "--hash" in entry else entry
         try:
             result.entries.append(_entry(entry, start))

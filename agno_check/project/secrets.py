@@ -54,3 +54,24 @@ def secret_value_kind(name: str, value: str | None) -> str | None:
     if secret_name(name) and text.lower() not in ("true", "false", "none", "null", "0", "1"):
         return "a plain-text secret" + (" (a default credential)" if text.lower() in DEFAULT_CREDENTIALS else "")
     return None
+
+
+_ASSIGNED_SECRET = re.compile(r"(?i)\b([A-Z0-9_]*(?:PASSWORD|PASSWD|SECRET|TOKEN|API_?KEY)[A-Z0-9_]*)(\s*[=:]\s*)"
+                              r"(['\"]?)[^\s'\",)]+")
+_KEY_ANYWHERE = re.compile(r"\b(sk-[A-Za-z0-9_-]{16,}|sk-ant-[A-Za-z0-9_-]{16,}|gsk_[A-Za-z0-9]{16,}|AKIA[0-9A-Z]{16}|"
+                           r"ghp_[A-Za-z0-9]{30,})")
+_DSN_PASSWORD = re.compile(r"(://[^:/@\s]+:)[^@\s]+@")
+
+
+def mask(text: str) -> str:
+    """A line of a file as it may appear in a report: key shapes, DSN passwords and NAME=secret values hidden."""
+    text = _KEY_ANYWHERE.sub("***", text)
+    text = _DSN_PASSWORD.sub(r"\1***@", text)
+    return _ASSIGNED_SECRET.sub(lambda m: f"{m.group(1)}{m.group(2)}{m.group(3)}***", text)
+
+
+def shown_value(name: str, value: str) -> str:
+    """A value fit for a note: hidden when the name or the value looks like a credential."""
+    if secret_name(name) or dsn_password(value) or PROVIDER_KEY.match(value.strip()):
+        return "(not shown)"
+    return repr(value)

@@ -9,6 +9,7 @@ from agno_check.checks.context import CheckContext
 from agno_check.checks.outcome import Outcome, skipped
 from agno_check.project.load import python_sources
 from agno_check.project.model import Finding
+from agno_check.project.secrets import mask
 
 TRUE = frozenset({"true", "1", "yes", "on"})
 DEBUG_ENV = ("AGNO_DEBUG", "DEBUG", "FLASK_DEBUG", "UVICORN_RELOAD")
@@ -79,7 +80,8 @@ async def dev_settings_in_deploy(ctx: CheckContext) -> Outcome:
         judged.append(script.rel)
         for number, text in enumerate(script.lines, start=1):
             if not text.lstrip().startswith("#") and RELOAD.search(text):
-                findings.append(Finding(script.rel, number, f"starts the server with --reload: {text.strip()[:80]}"))
+                findings.append(Finding(script.rel, number,
+                                        f"starts the server with --reload: {mask(text.strip())[:80]}"))
     for workload in project.workloads:
         judged.append(workload.rel)
         for container in workload.containers:
@@ -93,7 +95,7 @@ async def dev_settings_in_deploy(ctx: CheckContext) -> Outcome:
     for rel, lines in python_sources(project):
         for number, text in enumerate(lines, start=1):
             if not text.lstrip().startswith("#") and any(p.search(text) for p in CODE):
-                findings.append(Finding(rel, number, f"{text.strip()[:80]}"))
+                findings.append(Finding(rel, number, mask(text.strip())[:80]))
     if not judged:
         return skipped(nothing_judged(project, "deployed file"))
     return verdict(findings, bad="fail", ok_detail="no --reload, debug flag or dev runtime",

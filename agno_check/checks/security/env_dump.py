@@ -8,6 +8,7 @@ from agno_check.checks._deployment import deployment_check, judged_text, project
 from agno_check.checks.context import CheckContext
 from agno_check.checks.outcome import Outcome, skipped
 from agno_check.project.model import Finding, Project
+from agno_check.project.secrets import mask
 
 DUMPS = (re.compile(r"(^|[\s;&|(`])printenv(\s|$|[;&|)`])"), re.compile(r"(^|[\s;&|(`])env\s*($|[|>;&)`])"),
          re.compile(r"(^|[\s;&|])set\s+-[a-wyz]*x"), re.compile(r"(^|[\s;&|])set\s+-o\s+xtrace"),
@@ -82,7 +83,7 @@ async def env_dump(ctx: CheckContext) -> Outcome:
                              for key in ("entrypoint", "command") if service.command_text(key)]
     for file, line, text in commands:
         if any(p.search(text) for p in DUMPS[:5]):
-            findings.append(Finding(file, line, f"the start command prints the environment: {text[:80]}"))
+            findings.append(Finding(file, line, f"the start command prints the environment: {mask(text)[:80]}"))
     for script in project.scripts:
         for index, text in enumerate(script.lines):
             body = text.split(" #", 1)[0]
@@ -90,7 +91,7 @@ async def env_dump(ctx: CheckContext) -> Outcome:
                 continue
             if not any(p.search(body) for p in DUMPS) or NAMES_ONLY.search(body):
                 continue
-            what = f"{body.strip()[:60]} at start (named by {script.named_by})"
+            what = f"{mask(body.strip())[:60]} at start (named by {script.named_by})"
             guard = _guard_of(script.lines, index)
             if guard is None:
                 findings.append(Finding(script.rel, index + 1, f"prints the environment: {what}"))
