@@ -368,3 +368,34 @@ def test_quoted_lines_never_carry_the_secrets_they_hold(tmp_path):
     assert result(report, "security.env_dump").status == "fail"
     text = report.to_json()
     assert key not in text and "pw-9f8e7d" not in text
+
+
+def test_an_autoscaler_counts_as_replicas_and_a_database_statefulset_is_not_the_agent(tmp_path):
+    project = hardened_copy(tmp_path)
+    mutate(project, "deploy/k8s/deployment.yaml", "  replicas: 3\n", "")
+    mutate(project, "deploy/k8s/hpa.yaml", "", "apiVersion: autoscaling/v2\nkind: HorizontalPodAutoscaler\n"
+           "metadata:\n  name: agent\nspec:\n  scaleTargetRef:\n    apiVersion: apps/v1\n    kind: Deployment\n"
+           "    name: agent\n  minReplicas: 2\n  maxReplicas: 10\n")
+    mutate(project, "deploy/k8s/postgres.yaml", "", "apiVersion: apps/v1\nkind: StatefulSet\nmetadata:\n"
+           "  name: postgres\nspec:\n  replicas: 1\n  template:\n    spec:\n      containers:\n        - name: db\n"
+           "          image: postgres:16.4\n          readinessProbe:\n            exec:\n              command: "
+           "[pg_isready]\n          resources:\n            limits:\n              cpu: \"1\"\n"
+           "              memory: 1Gi\n")
+    report = readiness(str(project), fail_on="low")
+    assert not_passing(report) == {}
+    replicas = result(report, "configuration.replicas")
+    assert "Deployment agent: autoscaled from 2 (deploy/k8s/hpa.yaml:2)" in replicas.detail
+
+
+def test_only_a_development_compose_file_means_no_compose_is_judged(tmp_path):
+    project = write_project(tmp_path, {
+        "Dockerfile": "FROM python:3.12-slim\nUSER app\n",
+        "docker-compose.dev.yml": "services:\n  db:\n    image: postgres:16\n    ports:\n      - \"5432:5432\"\n",
+    })
+    report = readiness(str(project), only=["security.exposed_datastores", "security.container_user"])
+    exposed = result(report, "security.exposed_datastores")
+    assert exposed.status == "skip"
+    assert "only local-development ones (docker-compose.dev.yml)" in exposed.detail
+    assert result(report, "security.container_user").status == "pass"
+    assert any("docker-compose.dev.yml: a local-development compose file (its name says so: dev)" in n
+               for n in report.notes)

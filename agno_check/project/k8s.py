@@ -78,9 +78,19 @@ def looks_like_manifest(text: str) -> bool:
     return "apiVersion" in text and "kind:" in text
 
 
-def parse_manifests(path: Path, rel: str) -> list[Workload]:
-    """The Deployments and StatefulSets of one YAML file (others are ignored); a ManifestError when a file
-    that looks like a manifest does not parse."""
+@dataclass
+class Autoscaler:
+    """A HorizontalPodAutoscaler: the workload it scales and its floor."""
+
+    rel: str
+    line: int
+    target: str
+    min_replicas: int
+
+
+def parse_manifests(path: Path, rel: str, autoscalers: list[Autoscaler] | None = None) -> list[Workload]:
+    """The Deployments and StatefulSets of one YAML file (HorizontalPodAutoscalers go to ``autoscalers``,
+    others are ignored); a ManifestError when a file that looks like a manifest does not parse."""
     try:
         text = path.read_text(encoding="utf-8")
     except (OSError, UnicodeDecodeError) as exc:
@@ -95,6 +105,12 @@ def parse_manifests(path: Path, rel: str) -> list[Workload]:
         return []
     workloads = []
     for doc in documents:
+        if isinstance(doc, LineDict) and doc.get("kind") == "HorizontalPodAutoscaler" and autoscalers is not None:
+            spec = doc.get("spec") if isinstance(doc.get("spec"), LineDict) else LineDict()
+            ref = spec.get("scaleTargetRef") if isinstance(spec.get("scaleTargetRef"), LineDict) else LineDict()
+            autoscalers.append(Autoscaler(rel, doc.line_of("kind"), str(ref.get("name", "")),
+                                          int(spec.get("minReplicas", 1) or 1)))
+            continue
         if not isinstance(doc, LineDict) or doc.get("kind") not in KINDS:
             continue
         meta = doc.get("metadata") if isinstance(doc.get("metadata"), LineDict) else LineDict()

@@ -59,7 +59,7 @@ def load_project(directory: str, compose_file: str | None = None) -> Project:
                 project.problems.append(Finding(rel, exc.line, f"{rel}:{exc.line}: {exc}"))
         elif name.endswith((".yaml", ".yml")):
             try:
-                project.workloads.extend(parse_manifests(path, rel))
+                project.workloads.extend(parse_manifests(path, rel, project.autoscalers))
             except ManifestError as exc:
                 project.problems.append(Finding(rel, exc.line, f"{rel}:{exc.line}: {exc}"))
         elif name.startswith("requirements") and name.endswith(".txt"):

@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING, Any
 if TYPE_CHECKING:
     from agno_check.project.compose import ComposeFile
     from agno_check.project.dockerfile import Dockerfile
-    from agno_check.project.k8s import Workload
+    from agno_check.project.k8s import Autoscaler, Workload
     from agno_check.project.requirements import Requirements
     from agno_check.project.scripts import Script
 
@@ -43,6 +43,7 @@ class Project:
     #: in a few words, why ``compose`` is the one judged ("--compose-file", "the default name")
     compose_why: str = ""
     workloads: list[Workload] = field(default_factory=list)
+    autoscalers: list[Autoscaler] = field(default_factory=list)
     requirements: list[Requirements] = field(default_factory=list)
     scripts: list[Script] = field(default_factory=list)
     problems: list[Finding] = field(default_factory=list)

@@ -69,9 +69,17 @@ async def replicas(ctx: CheckContext) -> Outcome:
                                             f"{service.name}: the fixed host port {host}:{container} allows one "
                                             f"replica, not {count}"))
     for workload in project.workloads:
+        if workload.containers and all(DATASTORE_IMAGES.search(str(c.get("image") or "")) for c in workload.containers):
+            continue  # a database's replica count is its own design, not the agent's scaling
         judged.append(workload.rel)
         spec = workload.spec
         count = int(spec.get("replicas", 1))
+        scaler = next((a for a in project.autoscalers if a.target == workload.name), None)
+        if scaler is not None:
+            count = scaler.min_replicas
+            if count > 1:
+                ok.append(f"{workload.label()}: autoscaled from {count} ({scaler.rel}:{scaler.line})")
+                continue
         if count <= 1:
             warnings.append(Finding(workload.rel, spec.line_of("replicas", workload.line),
                                     f"{workload.label()}: replicas {count}"))
