@@ -327,6 +327,10 @@ REQUESTS_CHECK = ('HEALTHCHECK CMD python -c "import requests; '
     ({"Dockerfile": "FROM python:3.12-slim\nRUN apt-get update && apt-get install -y --no-install-recommends curl\n"
                     "USER app\nHEALTHCHECK CMD curl -fsS http://127.0.0.1:8000/health || exit 1\n"},
      "pass", "curl is in the image"),
+    # a BuildKit heredoc (which dockerfile-parse does not know) is read as its RUN, and later lines keep their number
+    ({"Dockerfile": "FROM python:3.12-slim\nRUN <<EOF\napt-get update\napt-get install -y curl\nEOF\nUSER app\n"
+                    "HEALTHCHECK CMD curl -fsS http://127.0.0.1:8000/health || exit 1\n"},
+     "pass", "Dockerfile:7: curl is in the image"),
     ({"Dockerfile": "FROM python:3.12-slim\nUSER app\nHEALTHCHECK CMD /app/bin/health.sh\n"},
      "fail", "/app/bin/health.sh does not exist in the project"),
     ({"Dockerfile": "FROM python:3.12-slim\nUSER app\nHEALTHCHECK CMD python -c \"import urllib.request; (\"\n"},
@@ -385,6 +389,16 @@ def test_an_autoscaler_counts_as_replicas_and_a_database_statefulset_is_not_the_
     assert not_passing(report) == {}
     replicas = result(report, "configuration.replicas")
     assert "Deployment agent: autoscaled from 2 (deploy/k8s/hpa.yaml:2)" in replicas.detail
+
+
+def test_a_replica_count_set_at_deploy_time_is_not_confirmed(tmp_path):
+    project = write_project(tmp_path, {
+        "Dockerfile": "FROM python:3.12-slim\nUSER app\n",
+        "compose.yaml": "services:\n  app:\n    build: .\n    deploy:\n      replicas: ${REPLICAS}\n",
+    })
+    verdict = result(readiness(str(project), only=["configuration.replicas"]), "configuration.replicas")
+    assert verdict.status == "warn" and "set at deploy time: could not confirm" in verdict.detail
+    assert (verdict.evidence["file"], verdict.evidence["line"]) == ("compose.yaml", 5)
 
 
 def test_only_a_development_compose_file_means_no_compose_is_judged(tmp_path):

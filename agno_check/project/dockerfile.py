@@ -126,6 +126,32 @@ def _key_values(value: str) -> list[tuple[str, str]]:
     return pairs
 
 
+_HEREDOC = re.compile(r"<<-?\s*[\"']?([A-Za-z_][A-Za-z0-9_]*)[\"']?")
+
+
+def fold_heredocs(text: str) -> str:
+    """BuildKit heredocs (``RUN <<EOF`` ... ``EOF``), which dockerfile-parse does not know, folded into their
+    instruction's line; the body's lines become blank, so every later line keeps its number."""
+    lines = text.split("\n")
+    index = 0
+    while index < len(lines):
+        line = lines[index]
+        markers = _HEREDOC.findall(line) if re.match(r"^\s*(RUN|COPY|ADD)\b", line, re.I) else []
+        cursor = index + 1
+        for marker in markers:
+            body = []
+            while cursor < len(lines) and lines[cursor].strip() != marker:
+                body.append(lines[cursor].strip())
+                lines[cursor] = ""
+                cursor += 1
+            if cursor < len(lines):
+                lines[cursor] = ""
+                cursor += 1
+            lines[index] = lines[index].rstrip("\\ ") + " ; " + " ; ".join(b for b in body if b)
+        index = cursor if markers else index + 1
+    return "\n".join(lines)
+
+
 def parse_dockerfile(path: Path, rel: str) -> Dockerfile:
     """Parse one Dockerfile; a malformed or unreadable one is a DockerfileError with its 1-based line."""
     from dockerfile_parse import DockerfileParser
@@ -138,7 +164,7 @@ def parse_dockerfile(path: Path, rel: str) -> Dockerfile:
     except UnicodeDecodeError as exc:
         line = data[: exc.start].count(b"\n") + 1
         raise DockerfileError("not a text file (not UTF-8)", line) from None
-    structure = DockerfileParser(fileobj=io.BytesIO(data)).structure
+    structure = DockerfileParser(fileobj=io.BytesIO(fold_heredocs(data.decode("utf-8")).encode("utf-8"))).structure
     stages: list[Stage] = []
     global_args: dict[str, str] = {}
     for item in structure:

@@ -10,7 +10,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from agno_check.project.yamlines import LineDict, LineList, YamlError, load_documents
+from agno_check.project.yamlines import LineDict, LineList, YamlError, as_int, load_documents
 
 KINDS = frozenset({"Deployment", "StatefulSet"})
 
@@ -109,7 +109,7 @@ def parse_manifests(path: Path, rel: str, autoscalers: list[Autoscaler] | None =
             spec = doc.get("spec") if isinstance(doc.get("spec"), LineDict) else LineDict()
             ref = spec.get("scaleTargetRef") if isinstance(spec.get("scaleTargetRef"), LineDict) else LineDict()
             autoscalers.append(Autoscaler(rel, doc.line_of("kind"), str(ref.get("name", "")),
-                                          int(spec.get("minReplicas", 1) or 1)))
+                                          as_int(spec.get("minReplicas"), 1) or 1))
             continue
         if not isinstance(doc, LineDict) or doc.get("kind") not in KINDS:
             continue

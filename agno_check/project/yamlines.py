@@ -78,3 +78,13 @@ def load_documents(text: str) -> list[Any]:
         raise YamlError(f"not valid YAML: {problem}", line) from None
     except yaml.YAMLError as exc:
         raise YamlError(f"not valid YAML: {exc}", 1) from None
+
+
+def as_int(value: object, default: int) -> int | None:
+    """An integer field as written (``3``, ``"3"``); None when it is not one (``${REPLICAS}``, set at deploy)."""
+    if value is None:
+        return default
+    try:
+        return int(str(value).strip())
+    except ValueError:
+        return None

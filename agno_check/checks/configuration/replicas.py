@@ -9,16 +9,17 @@ from agno_check.checks.context import CheckContext
 from agno_check.checks.outcome import Outcome, skipped
 from agno_check.project.datastores import DATASTORE_IMAGES
 from agno_check.project.model import Finding
-from agno_check.project.yamlines import LineDict
+from agno_check.project.yamlines import LineDict, as_int
 
 
-def _replicas(data: LineDict) -> tuple[int, int | None]:
-    """(replicas, line) of a compose service: ``deploy.replicas`` or ``scale`` (default 1, no line)."""
+def _replicas(data: LineDict) -> tuple[int | None, int | None]:
+    """(replicas, line) of a compose service: ``deploy.replicas`` or ``scale`` (default 1, no line); None when
+    the count is a variable set at deploy time."""
     deploy = data.get("deploy")
     if isinstance(deploy, LineDict) and "replicas" in deploy:
-        return int(deploy["replicas"]), deploy.line_of("replicas")
+        return as_int(deploy["replicas"], 1), deploy.line_of("replicas")
     if "scale" in data:
-        return int(data["scale"]), data.line_of("scale")
+        return as_int(data["scale"], 1), data.line_of("scale")
     return 1, None
 
 
@@ -51,7 +52,11 @@ async def replicas(ctx: CheckContext) -> Outcome:
         judged.append(compose.rel)
         for service in apps:
             count, line = _replicas(service.data)
-            if count <= 1:
+            if count is None:
+                warnings.append(Finding(compose.rel, line or service.line, f"{service.name}: the replica count is "
+                                                                           "set at deploy time: could not confirm"))
+                count = 1
+            elif count <= 1:
                 warnings.append(Finding(compose.rel, line or service.line, f"{service.name}: one replica"))
             else:
                 ok.append(f"{service.name}: {count} replicas")
@@ -73,7 +78,7 @@ async def replicas(ctx: CheckContext) -> Outcome:
             continue  # a database's replica count is its own design, not the agent's scaling
         judged.append(workload.rel)
         spec = workload.spec
-        count = int(spec.get("replicas", 1))
+        count = as_int(spec.get("replicas"), 1) or 1
         scaler = next((a for a in project.autoscalers if a.target == workload.name), None)
         if scaler is not None:
             count = scaler.min_replicas
