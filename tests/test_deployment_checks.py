@@ -313,6 +313,11 @@ REQUESTS_CHECK = ('HEALTHCHECK CMD python -c "import requests; '
                     + REQUESTS_CHECK,
       "requirements.txt": "-r base.txt\nagno==3.1.10\n", "base.txt": "requests==2.32.3\n"},
      "pass", "its imports (requests) are installed"),
+    # httpx arrives with an extra (fastapi[standard]), which the image asks for
+    ({"Dockerfile": "FROM python:3.12-slim\nCOPY requirements.txt .\nRUN pip install -r requirements.txt\nUSER app\n"
+                    "HEALTHCHECK CMD python -c \"import httpx; httpx.get('http://127.0.0.1:8000/health')\"\n",
+      "requirements.txt": "fastapi[standard]==0.115.6\n"},
+     "pass", "its imports (httpx) are installed"),
     # a base image agno-check does not know may ship requests: could not confirm, never "cannot work"
     ({"Dockerfile": "FROM agnohq/python:3.12\nCOPY requirements.txt .\nRUN uv pip sync requirements.txt --system\n"
                     "USER app\n" + REQUESTS_CHECK,

@@ -102,13 +102,13 @@ def judge(command: HealthCommand, contents: ImageContents, project: Project) -> 
         except SyntaxError as exc:
             return "broken", f"its python -c code is not valid Python ({exc.msg})"
         missing, unknown = [], []
+        closure, not_here = installed_closure(contents.packages, contents.extras)
         for module in modules:
             if is_stdlib(module):
                 continue
             dist = distribution_of(module)
             if dist in contents.packages:
                 continue
-            closure, not_here = installed_closure(contents.packages)
             if dist in closure and not contents.complete:
                 continue
             if contents.complete or not not_here:

@@ -27,6 +27,8 @@ _SYSTEM_INSTALL = re.compile(r"\b(?:apt-get|apt|apk|dnf|yum|microdnf)\s+(?:-\S+\
 @dataclass
 class ImageContents:
     packages: set[str] = field(default_factory=set)
+    #: extras asked for per package (``fastapi[standard]``)
+    extras: dict[str, set[str]] = field(default_factory=dict)
     #: the requirements files counted (relative paths), for the detail
     sources: list[str] = field(default_factory=list)
     #: a lock file was installed: ``packages`` is the whole environment
@@ -104,7 +106,11 @@ def image_contents(project: Project, dockerfile: Dockerfile) -> ImageContents:
             for word in argv:
                 if not word.startswith("-") and not word.endswith(".txt") and word not in (".",) \
                         and re.match(r"^[A-Za-z0-9][A-Za-z0-9._-]*(\[.*\])?([=<>!~].*)?$", word):
-                    contents.packages.add(canonicalize_name(re.split(r"[\[=<>!~]", word, maxsplit=1)[0]))
+                    name = canonicalize_name(re.split(r"[\[=<>!~]", word, maxsplit=1)[0])
+                    contents.packages.add(name)
+                    if "[" in word:
+                        contents.extras.setdefault(name, set()).update(
+                            e.strip() for e in word.split("[", 1)[1].split("]", 1)[0].split(","))
         if _UV_SYNC.search(run.value):
             chosen.extend(r for r in project.requirements if r.rel == "pyproject.toml")
         for match in _SYSTEM_INSTALL.finditer(run.value):
@@ -118,6 +124,9 @@ def image_contents(project: Project, dockerfile: Dockerfile) -> ImageContents:
         seen.add(requirements.rel)
         contents.sources.append(requirements.rel)
         contents.packages.update(e.name for e in requirements.entries)
+        for entry in requirements.entries:
+            if entry.extras:
+                contents.extras.setdefault(entry.name, set()).update(entry.extras)
         contents.complete = contents.complete or requirements.complete
     base = dockerfile.final.image.lower()
     contents.base = dockerfile.final.image

@@ -33,6 +33,8 @@ class RequirementLine:
     line: int
     pinned: bool
     specifier: str
+    #: the extras asked for (``fastapi[standard]``): they install more than the bare package
+    extras: frozenset[str] = frozenset()
 
 
 @dataclass
@@ -53,7 +55,7 @@ class Requirements:
 def _entry(text: str, line: int) -> RequirementLine:
     req = Requirement(text)
     pinned = any(spec.operator in ("==", "===") and "*" not in spec.version for spec in req.specifier)
-    return RequirementLine(canonicalize_name(req.name), text, line, pinned, str(req.specifier))
+    return RequirementLine(canonicalize_name(req.name), text, line, pinned, str(req.specifier), frozenset(req.extras))
 
 
 def parse_requirements_txt(path: Path, rel: str, problems: list[Finding]) -> Requirements:
@@ -125,17 +127,20 @@ def distribution_of(module: str) -> str:
     return canonicalize_name(top)
 
 
-def installed_closure(names: set[str]) -> tuple[set[str], set[str]]:
-    """``names`` and everything they require (markers evaluated here, no extras), from this machine's
-    metadata; the second set holds distributions this machine does not have, whose requirements are unknown."""
+def installed_closure(names: set[str], extras: dict[str, set[str]] | None = None) -> tuple[set[str], set[str]]:
+    """``names`` and everything they require (markers evaluated here, with the extras asked for), from this
+    machine's metadata; the second set holds distributions this machine does not have, whose requirements are
+    unknown."""
     seen: set[str] = set()
     unknown: set[str] = set()
+    wanted = {canonicalize_name(k): set(v) for k, v in (extras or {}).items()}
     todo = [canonicalize_name(n) for n in names]
     while todo:
         name = todo.pop()
         if name in seen:
             continue
         seen.add(name)
+        asked = wanted.get(name, set())
         try:
             requires = metadata.distribution(name).requires or []
         except metadata.PackageNotFoundError:
@@ -146,9 +151,13 @@ def installed_closure(names: set[str]) -> tuple[set[str], set[str]]:
                 req = Requirement(text)
             except InvalidRequirement:
                 continue
-            if req.marker is not None and not req.marker.evaluate({"extra": ""}):
+            if req.marker is not None and not any(req.marker.evaluate({"extra": e}) for e in {"", *asked}):
                 continue
-            todo.append(canonicalize_name(req.name))
+            child = canonicalize_name(req.name)
+            if req.extras:
+                wanted.setdefault(child, set()).update(req.extras)
+                seen.discard(child)  # an extra asked for later adds requirements
+            todo.append(child)
     return seen, unknown
 
 
