@@ -418,3 +418,40 @@ def test_only_a_development_compose_file_means_no_compose_is_judged(tmp_path):
     assert result(report, "security.container_user").status == "pass"
     assert any("docker-compose.dev.yml: a local-development compose file (its name says so: dev)" in n
                for n in report.notes)
+
+
+def test_a_final_stage_built_on_an_earlier_one_inherits_its_user_env_and_healthcheck(tmp_path):
+    project = write_project(tmp_path, {"Dockerfile": (
+        "FROM python:3.12-slim AS base\nENV OS_SECURITY_KEY=Zk3Qw9Lm2Np8Rt5V\nUSER app\n"
+        "HEALTHCHECK CMD python -c \"import urllib.request\"\n"
+        "FROM base AS builder\nRUN pip install agno==3.1.10\nFROM base\nCMD [\"python\", \"-m\", \"app\"]\n")})
+    report = readiness(str(project), only=["security.container_user", "security.secrets_in_image",
+                                           "configuration.container_healthcheck"])
+    assert result(report, "security.container_user").status == "pass"
+    assert "Dockerfile:3: USER app" in result(report, "security.container_user").detail
+    secret = result(report, "security.secrets_in_image")
+    assert secret.status == "fail" and (secret.evidence["file"], secret.evidence["line"]) == ("Dockerfile", 2)
+    assert result(report, "configuration.container_healthcheck").status == "pass"
+    assert "Zk3Qw9Lm2Np8Rt5V" not in report.to_json()
+
+
+def test_kubernetes_running_every_container_non_root_covers_an_image_without_user(tmp_path):
+    project = hardened_copy(tmp_path)
+    mutate(project, "Dockerfile", "USER app\n", "")
+    mutate(project, "compose.yaml", "    build: .\n", "    image: registry.example.com/agent:1.4.2\n")
+    report = readiness(str(project), only=["security.container_user"])
+    verdict = result(report, "security.container_user")
+    assert verdict.status == "pass", verdict.detail
+    assert "Dockerfile sets no USER, but every Kubernetes container runs non-root" in verdict.detail
+    mutate(project, "deploy/k8s/deployment.yaml", "        runAsNonRoot: true\n        runAsUser: 10001\n", "")
+    assert result(readiness(str(project), only=["security.container_user"]), "security.container_user").status \
+        == "fail"
+
+
+def test_a_template_placeholder_is_not_a_written_secret(tmp_path):
+    project = hardened_copy(tmp_path)
+    mutate(project, "deploy/k8s/deployment.yaml", "            - name: RUNTIME_ENV\n",
+           "            - name: GOOGLE_API_KEY\n              value: GOOGLE_API_KEY_VAL\n"
+           "            - name: RUNTIME_ENV\n")
+    assert result(readiness(str(project), only=["security.compose_secrets"]), "security.compose_secrets").status \
+        == "pass"

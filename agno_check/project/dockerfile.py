@@ -81,12 +81,41 @@ class Dockerfile:
     def final(self) -> Stage:
         return self.stages[-1]
 
+    def lineage(self, stage: Stage | None = None) -> list[Stage]:
+        """A stage and the earlier stages it builds on (``FROM base``), nearest first."""
+        chain = [stage or self.final]
+        while True:
+            parent = next((s for s in self.stages[: self.stages.index(chain[-1])] if s.alias == chain[-1].image), None)
+            if parent is None or parent in chain:
+                return chain
+            chain.append(parent)
+
+    @property
+    def base_image(self) -> str:
+        """The image the final stage really starts from (through ``FROM base`` aliases)."""
+        return self.lineage()[-1].image
+
+    def last(self, name: str) -> Instruction | None:
+        """The instruction of the final image (``USER``, ``HEALTHCHECK``, ``CMD``...), inherited through aliases."""
+        for stage in self.lineage():
+            found = stage.last(name)
+            if found is not None:
+                return found
+        return None
+
+    def final_envs(self) -> dict[str, tuple[str, int]]:
+        """ENV of the final image, inherited through aliases (ARG does not cross stages)."""
+        merged: dict[str, tuple[str, int]] = {}
+        for stage in reversed(self.lineage()):
+            merged.update(stage.envs)
+        return merged
+
     def runs(self) -> list[Instruction]:
         return [i for stage in self.stages for i in stage.all("RUN")]
 
     def start_command(self) -> list[Instruction]:
-        """ENTRYPOINT and CMD of the final stage (what the container runs at start)."""
-        return [i for i in (self.final.last("ENTRYPOINT"), self.final.last("CMD")) if i is not None]
+        """ENTRYPOINT and CMD of the final image (what the container runs at start)."""
+        return [i for i in (self.last("ENTRYPOINT"), self.last("CMD")) if i is not None]
 
 
 class DockerfileError(Exception):

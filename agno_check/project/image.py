@@ -128,8 +128,8 @@ def image_contents(project: Project, dockerfile: Dockerfile) -> ImageContents:
             if entry.extras:
                 contents.extras.setdefault(entry.name, set()).update(entry.extras)
         contents.complete = contents.complete or requirements.complete
-    base = dockerfile.final.image.lower()
-    contents.base = dockerfile.final.image
+    base = dockerfile.base_image.lower()
+    contents.base = dockerfile.base_image
     name, _, tag = base.rpartition(":") if ":" in base.rsplit("/", 1)[-1] else (base, "", "")
     official_python = name in ("python", "library/python", "docker.io/library/python")
     if official_python or name in ("debian", "ubuntu", "alpine") or "distroless" in name:
@@ -148,7 +148,7 @@ def image_contents(project: Project, dockerfile: Dockerfile) -> ImageContents:
 
 
 def exposed_port(dockerfile: Dockerfile) -> int:
-    expose = dockerfile.final.last("EXPOSE")
+    expose = dockerfile.last("EXPOSE")
     if expose:
         first = words(expose.value)[0].split("/", 1)[0] if words(expose.value) else ""
         if first.isdigit():

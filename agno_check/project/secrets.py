@@ -38,6 +38,15 @@ def from_environment(value: str | None) -> bool:
     return value is None or value.strip() == "" or bool(re.fullmatch(r"\$\{[A-Za-z_][A-Za-z0-9_]*\}", value.strip()))
 
 
+def template_placeholder(name: str, value: str) -> bool:
+    """A value that is a slot for the real one (``GOOGLE_API_KEY_VAL``, ``<your-api-key>``), filled at deploy."""
+    text = value.strip()
+    if re.fullmatch(r"<[^<>]+>", text) or re.fullmatch(r"\{\{[^{}]+\}\}", text):
+        return True
+    return bool(re.fullmatch(r"[A-Z][A-Z0-9_]*", text)) and (name.upper() in text or
+                                                             text.endswith(("_VAL", "_VALUE", "_HERE")))
+
+
 def secret_value_kind(name: str, value: str | None) -> str | None:
     """Why a NAME=value pair is a credential written in a file ("a password", "a DSN with a password",
     "a provider key"), or None. The value itself is never returned."""
@@ -45,6 +54,8 @@ def secret_value_kind(name: str, value: str | None) -> str | None:
         return None
     assert value is not None
     text = value.strip()
+    if template_placeholder(name, text):
+        return None
     password = dsn_password(text)
     if password and not from_environment(password):
         return "a DSN with a password" + (" (a default credential)" if password.lower() in DEFAULT_CREDENTIALS

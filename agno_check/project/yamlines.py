@@ -14,8 +14,10 @@ import yaml
 class LineDict(dict):
     """A mapping that knows the line of each key (``line_of(key)``) and its own (``line``)."""
 
-    line: int = 1
-    key_lines: dict[Any, int]
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.line = 1
+        self.key_lines: dict[Any, int] = {}
 
     def line_of(self, key: Any, default: int | None = None) -> int:
         return self.key_lines.get(key, default if default is not None else self.line)
@@ -24,8 +26,10 @@ class LineDict(dict):
 class LineList(list):
     """A sequence that knows the line of each item (``line_of(index)``) and its own (``line``)."""
 
-    line: int = 1
-    item_lines: list[int]
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.line = 1
+        self.item_lines: list[int] = []
 
     def line_of(self, index: int) -> int:
         return self.item_lines[index] if 0 <= index < len(self.item_lines) else self.line

@@ -58,7 +58,7 @@ async def container_healthcheck(ctx: CheckContext) -> Outcome:
                 body = service.get("healthcheck") or {}
                 test = from_compose(body.get("test")) if not body.get("disable") else from_compose(["NONE"])
                 checks.append((test, project.compose.rel, service.line_of("healthcheck")))  # type: ignore[union-attr]
-        instruction = dockerfile.final.last("HEALTHCHECK")
+        instruction = dockerfile.last("HEALTHCHECK")
         if not checks and instruction is not None:
             checks.append((from_instruction(instruction.value), dockerfile.rel, instruction.line))
         judged.append(dockerfile.rel)

@@ -103,6 +103,8 @@ async def dependencies_pinned(ctx: CheckContext) -> Outcome:
                                                 f"agno=={pinned} has no {prefix} ({rel}:{line} imports {module}; it "
                                                 f"arrived in agno {since})"))
     judged = judged_text(project, [r.rel for r in requirements])
-    return verdict(findings, bad="fail", ok_detail="agno and the model SDKs pinned: " + ", ".join(
-        sorted(e.text for r in requirements for e in r.entries if e.name in {"agno", *MODEL_SDKS.values()})),
-        judged=judged)
+    relevant = sorted(e.text for r in requirements for e in r.entries if e.name in {"agno", *MODEL_SDKS.values()})
+    if not relevant and not findings:
+        return skipped(f"neither agno nor a model SDK in what the image installs ({judged})")
+    return verdict(findings, bad="fail", ok_detail="agno and the model SDKs pinned: " + ", ".join(relevant),
+                   judged=judged)

@@ -69,7 +69,7 @@ async def dev_settings_in_deploy(ctx: CheckContext) -> Outcome:
                     findings.append(Finding(compose.rel, line, f"{service.name}: {said}"))
     for dockerfile in project.deployed_dockerfiles:
         judged.append(dockerfile.rel)
-        for name, (value, line) in dockerfile.final.envs.items():
+        for name, (value, line) in dockerfile.final_envs().items():
             said = env_finding(name, value)
             if said:
                 findings.append(Finding(dockerfile.rel, line, f"ENV {said}"))

@@ -31,27 +31,10 @@ async def container_user(ctx: CheckContext) -> Outcome:
     """
     project = project_of(ctx)
     findings: list[Finding] = []
+    unsure: list[Finding] = []
     judged: list[str] = []
     users: list[str] = []
-    for dockerfile in project.deployed_dockerfiles:
-        judged.append(dockerfile.rel)
-        instruction = dockerfile.final.last("USER")
-        user = instruction.value.strip() if instruction else ""
-        where = (dockerfile.rel, instruction.line if instruction else dockerfile.final.line)
-        overrides = [s for s in (project.compose.services if project.compose else [])
-                     if s.builds == dockerfile.rel and s.get("user") is not None and not s.dev_reason]
-        for service in overrides:
-            user = str(service.get("user"))
-            where = (project.compose.rel, service.line_of("user"))  # type: ignore[union-attr]
-        if not user and "nonroot" in dockerfile.final.image:
-            users.append(f"{dockerfile.rel}: the base image {dockerfile.final.image} runs as nonroot")
-            continue
-        if is_root(user):
-            message = f"runs as {user}" if user else f"no USER in the final stage (FROM {dockerfile.final.image}): " \
-                                                     "it runs as root"
-            findings.append(Finding(where[0], where[1], message))
-        else:
-            users.append(f"{where[0]}:{where[1]}: USER {user}")
+    enforced = bool(project.workloads)  # every Kubernetes container is made non-root by its securityContext
     for workload in project.workloads:
         judged.append(workload.rel)
         pod_context = workload.pod_spec.get("securityContext") or {}
@@ -60,12 +43,42 @@ async def container_user(ctx: CheckContext) -> Outcome:
             uid = context.get("runAsUser", pod_context.get("runAsUser"))
             non_root = context.get("runAsNonRoot", pod_context.get("runAsNonRoot"))
             if uid is not None and str(uid) == "0":
+                enforced = False
                 findings.append(Finding(workload.rel, container.line,
                                         f"{workload.label()}: container {container.name} sets runAsUser: 0 (root)"))
             elif non_root is True or (uid is not None and str(uid).isdigit() and int(uid) > 0):
                 users.append(f"{workload.rel}: {container.name} runs as "
                              + (f"uid {uid}" if uid is not None else "non-root (runAsNonRoot)"))
+            else:
+                enforced = False
+                if not project.deployed_dockerfiles:
+                    unsure.append(Finding(workload.rel, container.line,
+                                          f"{workload.label()}: container {container.name} sets no runAsNonRoot or "
+                                          "runAsUser, and its image's USER is not in the project: could not confirm"))
+    for dockerfile in project.deployed_dockerfiles:
+        judged.append(dockerfile.rel)
+        instruction = dockerfile.last("USER")
+        user = instruction.value.strip() if instruction else ""
+        where = (dockerfile.rel, instruction.line if instruction else dockerfile.final.line)
+        services = [s for s in (project.compose.services if project.compose else [])
+                    if s.builds == dockerfile.rel and not s.dev_reason]
+        for service in services:
+            if service.get("user") is not None:
+                user = str(service.get("user"))
+                where = (project.compose.rel, service.line_of("user"))  # type: ignore[union-attr]
+        if not user and "nonroot" in dockerfile.base_image:
+            users.append(f"{dockerfile.rel}: the base image {dockerfile.base_image} runs as nonroot")
+            continue
+        if not is_root(user):
+            users.append(f"{where[0]}:{where[1]}: USER {user}")
+        elif enforced and not services:
+            users.append(f"{dockerfile.rel} sets no USER, but every Kubernetes container runs non-root")
+        else:
+            message = f"runs as {user}" if user else f"no USER in the final stage (FROM {dockerfile.base_image}): " \
+                                                     "it runs as root"
+            findings.append(Finding(where[0], where[1], message))
     if not judged:
         return skipped("no deployed Dockerfile or Kubernetes workload to judge" + unreadable(project))
-    return verdict(findings, bad="fail", ok_detail="non-root: " + "; ".join(users or ["no root user set"]),
+    shown = users[:4] + ([f"and {len(users) - 4} more"] if len(users) > 4 else [])
+    return verdict(findings, bad="fail", warnings=unsure, ok_detail="non-root: " + "; ".join(shown),
                    judged=judged_text(project, judged))

@@ -44,8 +44,9 @@ def _deployed_value(project: Project, name: str) -> tuple[str, str] | None:
                 places += [(f"{project.compose.rel}:{line}", v or "") for n, v, line in service.environment()
                            if n == name]
     for dockerfile in project.deployed_dockerfiles:
-        if name in dockerfile.final.envs:
-            value, line = dockerfile.final.envs[name]
+        envs = dockerfile.final_envs()
+        if name in envs:
+            value, line = envs[name]
             places.append((f"{dockerfile.rel}:{line}", value))
     for workload in project.workloads:
         for container in workload.containers:

@@ -40,7 +40,7 @@ async def secrets_in_image(ctx: CheckContext) -> Outcome:
     for dockerfile in project.deployed_dockerfiles:
         judged.append(dockerfile.rel)
         final = dockerfile.final
-        for name, (value, line) in {**final.args, **final.envs}.items():
+        for name, (value, line) in {**final.args, **dockerfile.final_envs()}.items():
             kind = secret_value_kind(name, value)
             if kind:
                 findings.append(Finding(dockerfile.rel, line, f"{name} is {kind} in the image"))
@@ -50,7 +50,7 @@ async def secrets_in_image(ctx: CheckContext) -> Outcome:
             if ignore_file.is_file() else []
         present = [p.name for p in context.iterdir() if p.is_file() and any(
             fnmatch.fnmatch(p.name, pattern) for pattern in SECRET_FILES) and not p.name.endswith(".example")]
-        for instruction in final.all("COPY") + final.all("ADD"):
+        for instruction in [i for stage in dockerfile.lineage() for i in stage.all("COPY") + stage.all("ADD")]:
             sources = [w for w in words(instruction.value) if not w.startswith("--")][:-1]
             for source in sources:
                 base = source.rstrip("/").rsplit("/", 1)[-1]
