@@ -14,8 +14,6 @@ import shlex
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from agno_check.project.model import Finding
-
 #: every instruction the Dockerfile reference defines; anything else is a malformed line
 INSTRUCTIONS = frozenset({"FROM", "RUN", "CMD", "LABEL", "MAINTAINER", "EXPOSE", "ENV", "ADD", "COPY", "ENTRYPOINT",
                           "VOLUME", "USER", "WORKDIR", "ARG", "ONBUILD", "STOPSIGNAL", "HEALTHCHECK", "SHELL",
@@ -236,7 +234,3 @@ def parse_dockerfile(path: Path, rel: str) -> Dockerfile:
         raise DockerfileError("no FROM instruction", 1)
     dev = _DEV_NAME.search(path.name.replace("Dockerfile", "").replace("dockerfile", ""))
     return Dockerfile(path, rel, stages, f"its name ({path.name}) says so" if dev else None)
-
-
-def problem(rel: str, exc: DockerfileError) -> Finding:
-    return Finding(rel, exc.line, f"{rel}:{exc.line}: {exc}")
