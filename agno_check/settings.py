@@ -136,7 +136,7 @@ class CommonSettings(BaseSettings):
     def echo(self) -> dict[str, Any]:
         """What shaped the run, for the report's ``settings``; never credentials."""
         hidden = {"token", "token_b", "jwt_secret", "header", "format", "output", "junit", "markdown", "quiet",
-                  "debug", "html", "csv"}
+                  "verbose", "debug", "html", "csv"}
         return {k: v for k, v in self.model_dump(mode="json").items() if k not in hidden and v not in (None, [])}
 
 
@@ -170,6 +170,8 @@ class ReadinessSettings(CommonSettings):
     project: str | None = None
     #: the compose file the deployment uses, relative to the project (default: chosen by name)
     compose_file: str | None = None
+    #: the terminal report also shows the full table of every check
+    verbose: bool = False
 
     @field_validator("only", "skip", "require_env", mode="before")
     @classmethod

@@ -53,9 +53,9 @@ def attach(extras: dict[str, Any], project: Project | None, notes: list[str]) ->
 
 async def run_directory(settings: Any, directory: str, specs: list[Any], chosen_note: str | None,
                         on_start: Callable[[Any, list[Any]], None] | None,
-                        on_result: Callable[[Any], None] | None) -> Any:
+                        on_result: Callable[[Any], None] | None, progress: Any = None) -> Any:
     """The deployment checks of ``specs`` against a directory alone."""
-    from agno_check.checks.context import CheckContext
+    from agno_check.checks.context import CheckContext, ProgressHooks
     from agno_check.checks.runner import run_checks
     from agno_check.readiness import redactor_for
     from agno_check.report.model import ReadinessReport
@@ -70,7 +70,7 @@ async def run_directory(settings: Any, directory: str, specs: list[Any], chosen_
     started_at, started = datetime.now(UTC), time.perf_counter()
     opened = ProjectTarget(display=directory, notes=[chosen_note] if chosen_note else [])
     ctx = CheckContext(settings=settings, target=None, redact=redactor_for(settings),  # type: ignore[arg-type]
-                       target_kind="project")
+                       target_kind="project", progress=progress or ProgressHooks())
     attach(ctx.extras, project, opened.notes)
     if on_start:
         on_start(opened, chosen)
@@ -87,6 +87,7 @@ async def run_directory(settings: Any, directory: str, specs: list[Any], chosen_
         notes=notes)
     if interrupted:
         report.interrupted = True
+        report.interrupted_checks = [s.id for s in chosen[len(results):]]
         report.gate.passed = False
         report.gate.reasons.append(f"interrupted after {len(results)} of {len(chosen)} checks")
     return report
