@@ -19,8 +19,10 @@ from agno_check.project.requirements import parse_pyproject, parse_requirements_
 from agno_check.project.scripts import in_project, read_script, script_words
 from agno_check.project.secrets import shown_value
 
+#: not what is deployed: dependencies, build output, tests and their fixtures, examples and docs
 SKIP_DIRS = frozenset({"node_modules", "venv", "env", "__pycache__", "site-packages", "dist", "build", "tests",
-                       "test", "fixtures", "testdata"})
+                       "test", "fixtures", "testdata", "examples", "example", "samples", "cookbook", "docs",
+                       "notebooks"})
 MAX_DEPTH = 4
 CANONICAL_COMPOSE = ("compose.yaml", "compose.yml", "docker-compose.yaml", "docker-compose.yml")
 
