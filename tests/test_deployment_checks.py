@@ -455,3 +455,23 @@ def test_a_template_placeholder_is_not_a_written_secret(tmp_path):
            "            - name: RUNTIME_ENV\n")
     assert result(readiness(str(project), only=["security.compose_secrets"]), "security.compose_secrets").status \
         == "pass"
+
+
+def test_examples_and_tests_folders_are_not_deployment_files(tmp_path):
+    project = write_project(tmp_path, {
+        "Dockerfile": "FROM python:3.12-slim\nUSER app\n",
+        "examples/Dockerfile": "FROM python\n",
+        "tests/fixtures/compose.yaml": "services:\n  db:\n    image: postgres\n    ports:\n      - \"5432:5432\"\n",
+        "cookbook/agent.py": "agent = Agent(debug_mode=True)\n",
+    })
+    report = readiness(str(project), only=["configuration.base_image_pinned", "security.container_user",
+                                           "configuration.dev_settings_in_deploy", "security.exposed_datastores"])
+    assert statuses(report) == {"configuration.base_image_pinned": "pass", "security.container_user": "pass",
+                                "configuration.dev_settings_in_deploy": "pass", "security.exposed_datastores": "skip"}
+
+
+def test_a_path_that_is_not_a_directory_is_not_taken_for_one(tmp_path):
+    from agno_check.errors import UsageError
+
+    with pytest.raises(UsageError, match="or a project directory"):
+        parse_target(str(tmp_path / "missing"))
