@@ -117,3 +117,15 @@ def test_the_checks_command_lists_the_deployment_checks_with_their_severities(cl
     assert listed["security.secrets_in_image"] == "critical"
     assert listed["configuration.container_healthcheck"] == listed["security.env_dump"] == "high"
     assert listed["configuration.replicas"] == "medium" and listed["configuration.base_image_pinned"] == "low"
+
+
+def test_project_beside_a_module_target_puts_both_in_one_report():
+    from tests.readiness_helpers import readiness
+
+    report = readiness("tests/agents/basic.py:agent", project=str(ROOT / SEED),
+                       only=["configuration.storage_configured", "security.exposed_datastores"])
+    assert report.profile == "inprocess"
+    verdicts = {c.id: c.status for c in report.checks}
+    assert verdicts == {"configuration.storage_configured": "pass", "security.exposed_datastores": "fail"}
+    exposed = next(c for c in report.checks if c.id == "security.exposed_datastores")
+    assert "docker-compose.yml:30 db: PostgreSQL published on the host as 5432:5432" in exposed.detail
