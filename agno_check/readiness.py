@@ -1,7 +1,8 @@
 """The readiness engine: open the target, one preflight turn, run the selected checks, build the report.
 
 Exit 2 is decided here, before the checks start (the preflight); once they run, whatever the target does is a
-check status and the exit code comes from the gate.
+check status and the exit code comes from the gate. A directory TARGET has neither server nor preflight: its
+deployment files are judged alone (``agno_check/project/run.py``); ``--project DIR`` adds them to a normal run.
 """
 
 from __future__ import annotations

@@ -24,6 +24,8 @@ SKIP_DIRS = frozenset({"node_modules", "venv", "env", "__pycache__", "site-packa
                        "test", "fixtures", "testdata", "examples", "example", "samples", "cookbook", "docs",
                        "notebooks"})
 MAX_DEPTH = 4
+#: deployment files are small; a bigger file is data, not configuration (and would slow the walk)
+MAX_BYTES = 2_000_000
 CANONICAL_COMPOSE = ("compose.yaml", "compose.yml", "docker-compose.yaml", "docker-compose.yml")
 
 
@@ -49,6 +51,14 @@ def load_project(directory: str, compose_file: str | None = None) -> Project:
     for path in _walk(root):
         rel = project.relative(path)
         name = path.name
+        wanted = is_dockerfile(name) or name.endswith((".yaml", ".yml", ".txt", ".toml"))
+        try:
+            too_big = wanted and path.stat().st_size > MAX_BYTES
+        except OSError:
+            continue
+        if too_big:
+            project.notes.append(f"{rel}: not read (larger than {MAX_BYTES // 1_000_000} MB)")
+            continue
         if is_dockerfile(name):
             try:
                 project.dockerfiles.append(parse_dockerfile(path, rel))
