@@ -475,3 +475,18 @@ def test_a_path_that_is_not_a_directory_is_not_taken_for_one(tmp_path):
 
     with pytest.raises(UsageError, match="or a project directory"):
         parse_target(str(tmp_path / "missing"))
+
+
+def test_kubernetes_probes_do_not_excuse_an_image_that_compose_runs_without_a_health_check(tmp_path):
+    project = hardened_copy(tmp_path)
+    dockerfile = project / "Dockerfile"
+    text = dockerfile.read_text(encoding="utf-8")
+    start = text.index("HEALTHCHECK")
+    dockerfile.write_text(text[:start] + text[text.index("ENTRYPOINT"):], encoding="utf-8")
+    verdict = result(readiness(str(project), only=["configuration.container_healthcheck"]),
+                     "configuration.container_healthcheck")
+    assert verdict.status == "fail" and "no HEALTHCHECK in the final stage nor a healthcheck: on app" in verdict.detail
+    mutate(project, "compose.yaml", "    build: .\n", "    image: registry.example.com/agent:1.4.2\n")
+    verdict = result(readiness(str(project), only=["configuration.container_healthcheck"]),
+                     "configuration.container_healthcheck")
+    assert verdict.status == "pass" and "readinessProbe on agent" in verdict.detail

@@ -63,7 +63,7 @@ async def container_healthcheck(ctx: CheckContext) -> Outcome:
             checks.append((from_instruction(instruction.value), dockerfile.rel, instruction.line))
         judged.append(dockerfile.rel)
         if not checks or all(c[0].form == "none" for c in checks):
-            if not has_k8s:
+            if not has_k8s or services:  # Kubernetes probes cover an image compose does not run
                 findings.append(Finding(dockerfile.rel, dockerfile.final.line,
                                         "no HEALTHCHECK in the final stage" + (
                                             f" nor a healthcheck: on {', '.join(s.name for s in services)}"
