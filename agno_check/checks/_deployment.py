@@ -53,7 +53,7 @@ def judged_text(project: Project, rels: list[str]) -> str:
     and the files that could not be read."""
     items = [f"{rel} ({project.compose_why})" if project.compose is not None and rel == project.compose.rel else rel
              for rel in dict.fromkeys(rels)]
-    text = "judged " + ", ".join(items)
+    text = "judged " + ", ".join(items[:6]) + (f" and {len(items) - 6} more file(s)" if len(items) > 6 else "")
     dev = [c.rel for c in project.composes if c.dev_reason and c is not project.compose]
     compose_judged = project.compose is not None and project.compose.rel in rels
     text += f"; not judged: {', '.join(dev)} (local development)" if dev and compose_judged else ""
