@@ -338,6 +338,11 @@ REQUESTS_CHECK = ('HEALTHCHECK CMD python -c "import requests; '
      "pass", "Dockerfile:7: curl is in the image"),
     ({"Dockerfile": "FROM python:3.12-slim\nUSER app\nHEALTHCHECK CMD /app/bin/health.sh\n"},
      "fail", "/app/bin/health.sh does not exist in the project"),
+    ({"Dockerfile": "FROM python:3.12-slim\nUSER app\nHEALTHCHECK CMD [\"python\", \"-m\", \"app.health\"]\n",
+      "app/health.py": "print('ok')\n"},
+     "pass", "python -m app.health can be found"),
+    ({"Dockerfile": "FROM python:3.12-slim\nUSER app\nHEALTHCHECK CMD python -u /srv/health.py\n"},
+     "fail", "/srv/health.py does not exist in the project"),
     ({"Dockerfile": "FROM python:3.12-slim\nUSER app\nHEALTHCHECK CMD python -c \"import urllib.request; (\"\n"},
      "fail", "not valid python"),
 ])

@@ -141,11 +141,23 @@ def judge(command: HealthCommand, contents: ImageContents, project: Project) -> 
             return "broken", (f"{name} is not in the image (its base image {contents.base} lacks it and no RUN "
                               "installs it)")
         return "unknown", f"could not confirm that {name} is in the image"
-    if "/" in program or program.endswith((".sh", ".py")) or (PYTHONS.match(program) and len(argv) > 1):
-        path = argv[1] if PYTHONS.match(program) else program
-        if in_project(project.root, path) is None:
-            return "broken", f"{path} does not exist in the project, so not in the image"
-        return "ok", f"{path} is in the project"
+    if PYTHONS.match(program):
+        rest = [a for a in argv[1:] if not a.startswith("-") or a == "-m"]
+        if rest[:1] == ["-m"] and len(rest) > 1:
+            module = rest[1]
+            if is_stdlib(module) or distribution_of(module) in contents.packages or \
+                    in_project(project.root, module.replace(".", "/") + ".py") or \
+                    (project.root / module.split(".", 1)[0]).is_dir():
+                return "ok", f"python -m {module} can be found"
+            return "unknown", f"could not confirm that python -m {module} is in the image"
+        if rest:
+            program = rest[0]
+        else:
+            return "unknown", "could not tell what the python command runs"
+    if "/" in program or program.endswith((".sh", ".py")):
+        if in_project(project.root, program) is None:
+            return "broken", f"{program} does not exist in the project, so not in the image"
+        return "ok", f"{program} is in the project"
     if name in SHELL_BUILTINS:
         return "ok", f"{name} is a shell command"
     return "unknown", f"could not confirm that {name} is in the image"
