@@ -201,3 +201,18 @@ def test_the_flawed_demo_in_a_github_job_annotates_summarises_and_writes_sarif(t
     assert uris["security.auth_required"] == "agents/helpdesk/runs"
     assert uris["configuration.prometheus_metrics"] == "metrics"
     assert all("://" not in uri and not uri.startswith("/") for uri in uris.values())
+
+
+def test_deployment_findings_are_annotated_on_their_file_and_line(tmp_path):
+    seed = "tests/fixtures/deploy/seed"
+    summary = tmp_path / "summary.md"
+    proc = run_action({"target": str(ROOT / seed), "fail-on": "high", "args": "--quiet"}, ROOT, summary)
+    assert proc.returncode == 1, proc.stderr
+    annotations = [line for line in proc.stderr.splitlines() if line.startswith("::")]
+    assert any(line.startswith(f"::error file={seed}/Dockerfile,line=16,title=configuration.container_healthcheck"
+                               "::[high] the health check cannot work") for line in annotations), annotations
+    assert f"::error file={seed}/docker-compose.yml,line=27,title=security.compose_secrets::[high] db: " \
+           "POSTGRES_PASSWORD is a plain-text secret" in annotations
+    assert any(line.startswith(f"::warning file={seed}/docker-compose.yml,line=5,title=configuration.replicas")
+               for line in annotations)
+    assert "## agno-check readiness:" in summary.read_text()

@@ -200,3 +200,20 @@ def test_a_top_level_policy_table_is_readinesss_and_load_does_not_trip_on_it(cli
     assert check_of(report, "configuration.health_endpoint")["policy"] is None
     load = cli("load", "http://127.0.0.1:9", "--duration", "5s", "--quiet", cwd=str(tmp_path), timeout=60)
     assert load.code == 2 and "policy" not in one_line(load.stderr)
+
+
+def test_policy_applies_to_a_project_directory_too(cli, tmp_path):
+    from tests.conftest import ROOT
+
+    write_policy(tmp_path, """
+        "configuration.replicas" = {level = "fail", reason = "we scale out next month"}
+        "security" = {level = "ignore", reason = "secrets move to the vault this sprint"}
+    """, pyproject=False)
+    result = cli("readiness", str(ROOT / "tests/fixtures/deploy/seed"), "--fail-on", "high", "--format", "json",
+                 cwd=str(tmp_path))
+    report = result.json()
+    replicas = check_of(report, "configuration.replicas")
+    assert (replicas["status"], replicas["policy"]) == ("warn", "fail")
+    assert check_of(report, "security.compose_secrets")["policy"] == "ignore"
+    assert "configuration.replicas (medium) failed (policy: fail)" in report["gate"]["reasons"]
+    assert not any(r.startswith("security.") for r in report["gate"]["reasons"])  # ignored, not counted

@@ -17,6 +17,7 @@ import jsonschema
 
 from agno_check.report.model import CheckResult, ReadinessReport
 from agno_check.report.sarif import render_sarif
+from tests.conftest import ROOT
 from tests.refs.seed_app import SOUND_TOKEN
 
 SCHEMA_FILE = Path(__file__).parent / "data" / "sarif-schema-2.1.0.json"
@@ -123,3 +124,32 @@ def test_deployment_file_findings_point_at_file_and_line_and_policy_marks_travel
     assert burst["baselineState"] == "unchanged"
     assert burst["locations"][0]["physicalLocation"]["artifactLocation"]["uri"] == "agents/helpdesk/runs"
     assert "configuration.health_endpoint" not in {r["ruleId"] for r in run["results"]}
+
+
+def test_a_project_directorys_findings_point_at_repository_files_and_lines(cli, tmp_path):
+    seed = "tests/fixtures/deploy/seed"
+    result = cli("readiness", seed, "--fail-on", "high", "--format", "sarif")
+    assert result.code == 1, result.stderr
+    log = json.loads(result.stdout)
+    validate_sarif(log)
+    by_rule: dict[str, list[dict]] = {}
+    for entry in log["runs"][0]["results"]:
+        by_rule.setdefault(entry["ruleId"], []).append(entry)
+    (health,) = by_rule["configuration.container_healthcheck"]
+    assert health["locations"][0]["physicalLocation"] == {
+        "artifactLocation": {"uri": f"{seed}/Dockerfile"}, "region": {"startLine": 16}}
+    assert (ROOT / seed / "Dockerfile").read_text().splitlines()[15].startswith("HEALTHCHECK")  # that very line
+    assert "imports requests" in health["message"]["text"]
+    secrets = by_rule["security.compose_secrets"]
+    assert [(s["locations"][0]["physicalLocation"]["artifactLocation"]["uri"],
+             s["locations"][0]["physicalLocation"]["region"]["startLine"]) for s in secrets] == \
+        [(f"{seed}/docker-compose.yml", 7), (f"{seed}/docker-compose.yml", 27)]
+    assert len({s["partialFingerprints"]["agnoCheckFinding/v1"] for s in secrets}) == 2
+    assert "agno_pass" not in result.stdout  # the planted password is never echoed
+    # the same directory, a known-issues baseline: every finding known, the gate passes
+    baseline = tmp_path / "baseline.json"
+    assert cli("readiness", seed, "--fail-on", "high", "--write-baseline", str(baseline), "-q").code == 1
+    again = cli("readiness", seed, "--fail-on", "high", "--baseline", str(baseline), "--format", "sarif")
+    assert again.code == 0, again.stderr
+    states = {r["baselineState"] for r in json.loads(again.stdout)["runs"][0]["results"]}
+    assert states == {"unchanged"}

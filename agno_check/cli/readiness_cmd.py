@@ -183,12 +183,8 @@ def check_before_run(settings: Any, renderers: dict[str, Any]) -> None:
 
     from agno_check.checks.registry import load_catalogue
     from agno_check.cli.output import check_outputs
-    from agno_check.report.baseline import read_baseline
-    from agno_check.report.policy import active_policy
+    from agno_check.report.adoption import Adoption
 
     check_outputs(settings, [f for f in READINESS_FORMATS if f in renderers])
-    policy = active_policy(settings.policy, set(load_catalogue()))
-    if settings.baseline:
-        read_baseline(settings.baseline)
-    for line in policy.expired:
+    for line in Adoption.prepare(settings, set(load_catalogue())).policy.expired:
         sys.stderr.write(f"agno-check: {line}\n")

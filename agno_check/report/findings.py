@@ -16,12 +16,14 @@ finding. Secrets never reach a fingerprint in the clear: the detail is already r
 from __future__ import annotations
 
 import hashlib
+import os
+import posixpath
 import re
 from dataclasses import dataclass
 from typing import Any
 from urllib.parse import urlsplit
 
-from agno_check.report.model import CheckResult
+from agno_check.report.model import CheckResult, ReadinessReport
 
 FINDING_STATUSES = ("fail", "warn")
 _REQUEST_LINE = re.compile(r"^(?P<method>[A-Z]{3,7}) (?P<path>/\S*)")
@@ -120,3 +122,19 @@ def findings_of(result: CheckResult) -> list[Finding]:
                         line=_line(evidence.get("line")))]
     method, route = route_of(evidence)
     return [Finding(result.id, result.status, result.detail, route=route, method=method)]
+
+
+def repository_path(report: ReadinessReport, file: str) -> str:
+    """A deployment file's path as GitHub wants it (relative to the checkout, where the job runs): the project
+    directory (the target, or ``--project``) joined in front of the file's path inside it, when that directory
+    is relative or lies under the working directory."""
+    base = report.target if report.profile == "project" else report.settings.get("project")
+    if not isinstance(base, str) or not base:
+        return file
+    if os.path.isabs(base):
+        relative = os.path.relpath(base)
+        if relative.startswith(".."):
+            return file
+        base = relative
+    joined = posixpath.normpath(posixpath.join(base.replace(os.sep, "/"), file))
+    return joined.removeprefix("./")

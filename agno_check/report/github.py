@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from agno_check.report.findings import findings_of
+from agno_check.report.findings import findings_of, repository_path
 from agno_check.report.model import SEVERITY_RANK, ReadinessReport
 
 MAX_PER_LEVEL = 10
@@ -50,7 +50,7 @@ def readiness_annotations(report: ReadinessReport) -> list[str]:
         title = result.id if status != "error" else f"{result.id} (could not run)"
         findings = findings_of(result) or [None]
         for finding in findings:
-            file = finding.file if finding else None
+            file = repository_path(report, finding.file) if finding and finding.file else None
             line = finding.line if finding and file else None
             message = finding.message if finding and file else result.detail
             text = command(level, f"[{result.severity}] {message}", file=file, line=line, title=title)

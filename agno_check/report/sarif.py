@@ -3,10 +3,11 @@
 One run, ``tool.driver.name`` "agno-check". Rules are the checks that ran: the title, "What it checks" and "How
 to fix" from the check's docstring, ``security-severity`` from its severity, the category as a tag. Results are
 the findings (fail -> ``error``, warn -> ``warning``, as the policy counts them): a deployment-file finding
-points at its file and line; a URL finding at the route as a relative URI (``agents/helpdesk/runs``: GitHub
-rejects ``http://`` URIs), with the full URL in the message and properties. ``partialFingerprints`` hash the
-check id and the route or file, so a finding keeps its alert across runs. A check ignored by policy is a result
-with an external suppression (its reason); with ``--baseline``, ``baselineState`` says new or unchanged.
+points at its file (relative to the checkout: the project directory joined in front) and line; a URL finding
+at the route as a relative URI (``agents/helpdesk/runs``: GitHub rejects ``http://`` URIs), with the full URL
+in the message and properties. ``partialFingerprints`` hash the check id and the route or file, so a finding
+keeps its alert across runs. A check ignored by policy is a result with an external suppression (its reason);
+with ``--baseline``, ``baselineState`` says new or unchanged.
 """
 
 from __future__ import annotations
@@ -14,7 +15,7 @@ from __future__ import annotations
 import json
 from typing import Any
 
-from agno_check.report.findings import Finding, findings_of
+from agno_check.report.findings import Finding, findings_of, repository_path
 from agno_check.report.model import CheckResult, ReadinessReport
 
 SARIF_SCHEMA = "https://json.schemastore.org/sarif-2.1.0.json"
@@ -52,9 +53,9 @@ def _url(report: ReadinessReport, finding: Finding) -> str | None:
     return report.target.rstrip("/") + finding.route
 
 
-def _location(finding: Finding) -> dict[str, Any]:
+def _location(report: ReadinessReport, finding: Finding) -> dict[str, Any]:
     if finding.file:
-        physical: dict[str, Any] = {"artifactLocation": {"uri": finding.file.lstrip("/")}}
+        physical: dict[str, Any] = {"artifactLocation": {"uri": repository_path(report, finding.file).lstrip("/")}}
         if finding.line:
             physical["region"] = {"startLine": finding.line}
         return {"physicalLocation": physical}
@@ -77,7 +78,7 @@ def _result(report: ReadinessReport, result: CheckResult, finding: Finding, inde
         "ruleIndex": index,
         "level": LEVEL.get(counted, "warning"),
         "message": {"text": f"{finding.message}{where}"},
-        "locations": [_location(finding)],
+        "locations": [_location(report, finding)],
         "partialFingerprints": {FINGERPRINT_KEY: finding.identity},
         "properties": properties,
     }
