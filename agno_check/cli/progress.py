@@ -18,11 +18,14 @@ class ReadinessProgress:
     def start(self, opened: Any, specs: list[Any]) -> None:
         from rich.console import Console
 
-        self._console = Console(stderr=True)
+        from agno_check.targets.seal import TerminalStream, terminal_stream
+
+        # the terminal, even while an in-process run sends fd 1/2 to its log file
+        self._console = Console(file=TerminalStream())
         self._total = len(specs)
         for note in [] if self.quiet or self.notes_in_report else opened.notes:
             # notes (what was chosen, and why) are worth a line even when stderr is not a terminal
-            sys.stderr.write(f"agno-check: {note}\n")
+            terminal_stream().write(f"agno-check: {note}\n")
         if self.enabled:
             self._console.print(f"[dim]running {self._total} checks against {opened.display}…[/dim]")
 
