@@ -135,6 +135,9 @@ def model_views(info: InprocessInfo, primary_only: bool = False) -> list[ModelVi
         if model is not None:
             by_model[id(model)] = view
         views.append(view)
+    for view in views:  # the owner first, then its members: "team.model, team.members[0].model"
+        view.paths.sort(key=lambda path: (path.count("."), path))
+        view.path = view.paths[0]
     return views
 
 

@@ -41,7 +41,8 @@ DEFAULT_ALLOWED_NETWORKS: tuple[IPNetwork, ...] = LOOPBACK_NETWORKS
 _LOCAL_NAMES = ("localhost", "localhost.localdomain", "ip6-localhost", "ip6-loopback")
 #: frames of these modules are plumbing, never "what opened it"
 _PLUMBING = ("socket", "ssl", "asyncio", "concurrent", "threading", "selectors", "http.", "urllib", "email",
-             "httpx", "httpcore", "httpx2", "httpcore2", "anyio", "h11", "h2", "sniffio", "openai", "requests", "urllib3", "aiohttp",
+             "httpx", "httpcore", "httpx2", "httpcore2", "anyio", "h11", "h2", "sniffio", "openai", "requests",
+             "urllib3", "aiohttp",
              "websockets", "psycopg", "sqlalchemy", "mcp", "fastmcp", "contextlib", "functools", "agno_check",
              "starlette", "uvicorn", "fastapi", "agno.utils", "tenacity", "backoff", "dns", "aiosqlite",
              "agno.agent._run", "agno.team._run", "typing", "inspect", "importlib", "runpy")

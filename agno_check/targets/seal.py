@@ -212,11 +212,13 @@ class RunCounter:
             await self.app(scope, receive, send)
             return
         number = self.run_log.next_run()
-        status: dict[str, int] = {}
 
         async def send_status(message: dict[str, Any]) -> None:
-            if message.get("type") == "http.response.start":
-                status["code"] = int(message.get("status", 500))
+            # counted when the answer starts (the client may read it before this request's context ends);
+            # a 4xx was refused before the agent ran
+            if message.get("type") == "http.response.start" and not 400 <= int(message.get("status", 500)) < 500:
+                with self.run_log._lock:
+                    self.run_log.runs.add(number)
             await send(message)
 
         token = CURRENT_RUN.set(number)
@@ -224,13 +226,30 @@ class RunCounter:
             await self.app(scope, receive, send_status)
         finally:
             CURRENT_RUN.reset(token)
-            if not 400 <= status.get("code", 500) < 500:  # a 4xx was refused before the agent ran
-                with self.run_log._lock:
-                    self.run_log.runs.add(number)
+
+
+@contextlib.contextmanager
+def _logs_to_stderr() -> Iterator[None]:
+    """--debug: agno's own handlers write to stdout; for the run they write to stderr, so stdout stays the
+    report's."""
+    moved = []
+    for name in COLLECTED_LOGGERS:
+        for handler in logging.getLogger(name).handlers:
+            stream = getattr(handler, "stream", None)
+            if isinstance(handler, logging.StreamHandler) and stream in (sys.stdout, sys.__stdout__):
+                moved.append((handler, handler.setStream(sys.stderr)))
+    try:
+        yield
+    finally:
+        for handler, stream in moved:
+            handler.setStream(stream)
 
 
 @contextlib.contextmanager
 def _collect(run_log: RunLog) -> Iterator[None]:
+    # agno first: it keeps its own handler off a logger that already has one (ours), taking it for the user's
+    with contextlib.suppress(ImportError):
+        import agno.utils.log  # noqa: F401
     collector = _Collector(run_log)
     loggers = [logging.getLogger(name) for name in COLLECTED_LOGGERS]
     for logger in loggers:
@@ -248,6 +267,27 @@ def _flush(*streams: Any) -> None:
             stream.flush()
 
 
+class _Forwarding:
+    """``sys.stdout``/``sys.stderr`` while sealed: the log file; afterwards the original stream again (a
+    handler the user's code bound to it during the run must not write to a closed file)."""
+
+    def __init__(self, target: Any, original: Any) -> None:
+        self.target = target
+        self.original = original
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self.target, name)
+
+    def write(self, text: str) -> int:
+        return self.target.write(text)
+
+    def flush(self) -> None:
+        self.target.flush()
+
+    def release(self) -> None:
+        self.target = self.original
+
+
 @contextlib.contextmanager
 def _capture_fds(run_log: RunLog) -> Iterator[None]:
     """fd 1 and fd 2, and sys.stdout/sys.stderr, into a fresh log file; agno-check's terminal kept aside."""
@@ -263,12 +303,15 @@ def _capture_fds(run_log: RunLog) -> Iterator[None]:
     try:
         os.dup2(handle, 1)
         os.dup2(handle, 2)
-        sys.stdout = sys.stderr = log_stream
+        sys.stdout, sys.stderr = _Forwarding(log_stream, old_stdout), _Forwarding(log_stream, old_stderr)
         _terminal = terminal
         run_log.sealed = True
         yield
     finally:
         _flush(sys.stdout, sys.stderr, log_stream, old_stdout, old_stderr)  # buffered writes land in the log
+        for stream in (sys.stdout, sys.stderr):
+            if isinstance(stream, _Forwarding):
+                stream.release()
         sys.stdout, sys.stderr = old_stdout, old_stderr
         for fd, copy in saved.items():
             os.dup2(copy, fd)
@@ -288,6 +331,7 @@ def seal(debug: bool) -> Iterator[RunLog]:
         stack.enter_context(_collect(run_log))
         try:
             if debug:
+                stack.enter_context(_logs_to_stderr())
                 raise OSError("--debug: nothing is captured")
             stack.enter_context(_capture_fds(run_log))
         except OSError:  # --debug, or no usable fd 1/2 (a daemon without them): keep stdout clean at least

@@ -15,11 +15,11 @@ LONG_TIMEOUT_S = 120.0
        targets=("inprocess",))
 async def model_timeout(ctx: CheckContext) -> Outcome:
     """What it checks: the timeout of every model the agent can call (``timeout=`` or
-    ``client_params={"timeout": ...}``, a client of its own), read from the SDK client in force for every
-    OpenAI-SDK-based model (``OpenAIChat``, ``OpenAIResponses``, agno's default, and their subclasses): unset
-    fails (the OpenAI SDK then waits up to 600 s per attempt), over 120 s warns. A model shared by a team and
-    its members is named once, with every place that uses it. The evidence gives the worst case of one run across the retry layers (SDK ``max_retries``,
-    model ``retries``, agent ``retries``).
+    ``client_params={"timeout": ...}``, a client of its own), read from the SDK client in force for
+    every OpenAI-SDK-based model (``OpenAIChat``, ``OpenAIResponses``, agno's default, and their
+    subclasses): unset fails (the OpenAI SDK then waits up to 600 s per attempt), over 120 s warns. A model
+    shared by a team and its members is named once, with every place that uses it. The evidence gives the
+    worst case of one run across the retry layers (SDK ``max_retries``, model ``retries``, agent ``retries``).
 
     Why it matters: a provider that stalls is a normal event. Without a timeout each stalled call holds a
     worker and the user for up to ten minutes, times every retry, and a few of them starve the service.
