@@ -185,3 +185,39 @@ def test_debug_shows_everything_on_the_terminal() -> None:
     assert "Post-hook #1 execution failed" in run.stderr and "audit_record" in run.stderr
     assert not any(".log (--debug" in note for note in report["notes"])
     assert report["checks"][0]["status"] == "fail"
+
+
+def test_allowed_hosts_and_record_only_let_connections_through_and_say_so(outside: Listener) -> None:
+    from agno_check.targets import egress
+
+    with egress.guarded(ONLY_127_0_0_1, allowed_hosts=["127.0.0.2"]) as allowed:
+        socket.create_connection(("127.0.0.2", outside.port), timeout=2).close()
+    assert allowed.attempts() == []  # an --allow-egress host is neither refused nor reported
+    with egress.guarded(ONLY_127_0_0_1, refuse=False) as recording:  # --live-model: let through, recorded
+        socket.create_connection(("127.0.0.2", outside.port), timeout=2).close()
+    assert [(a.host, a.refused) for a in recording.attempts()] == [("127.0.0.2", False)]
+    for _ in range(50):
+        if outside.accepted >= 2:
+            break
+        threading.Event().wait(0.05)
+    assert outside.accepted == 2
+
+
+def test_allow_egress_passes_the_named_host(outside: Listener, monkeypatch: pytest.MonkeyPatch) -> None:
+    from tests.agents import failing
+
+    monkeypatch.setattr(failing, "chatty", failing.egress_agent(outside.port), raising=False)
+    report = readiness("tests.agents.failing:chatty", only=["security.egress"], allow_egress=["127.0.0.2"])
+    check = result(report, "security.egress")
+    assert check.status == "pass" and "besides the --allow-egress host(s) 127.0.0.2" in check.detail, check
+    assert report.egress == [] and outside.accepted >= 1
+
+
+def test_url_targets_skip_both(sim, serve) -> None:  # noqa: ANN001 - the conftest fixtures
+    from tests.refs.agentos_app import create_agentos_app
+
+    url = serve(create_agentos_app(sim.openai_base_url)).url
+    report = readiness(url, only=FINAL)
+    for check_id in FINAL:
+        assert result(report, check_id).status == "skip" and "module:agent" in result(report, check_id).detail
+    assert report.egress is None and "egress" not in json.loads(report.to_json())
