@@ -75,6 +75,9 @@ class TerminalStream:
     def encoding(self) -> str:
         return getattr(terminal_stream(), "encoding", None) or "utf-8"
 
+    def __getattr__(self, name: str) -> Any:
+        return getattr(terminal_stream(), name)
+
 
 @dataclass
 class Problem:
