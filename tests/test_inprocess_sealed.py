@@ -221,3 +221,17 @@ def test_url_targets_skip_both(sim, serve) -> None:  # noqa: ANN001 - the confte
     for check_id in FINAL:
         assert result(report, check_id).status == "skip" and "module:agent" in result(report, check_id).detail
     assert report.egress is None and "egress" not in json.loads(report.to_json())
+
+
+def test_on_a_terminal_the_live_progress_shows_and_the_tracebacks_stay_in_the_log(tmp_path: Path) -> None:
+    """Under a pseudo-terminal (live progress on): agno's printed tracebacks do not slip out above it."""
+    from tests.test_terminal_output import finish, spawn
+
+    child = spawn(["readiness", "tests.agents.postgres:refused_agent", "--only",
+                   "reliability.runtime_errors,performance.latency", "--samples", "3"], tmp_path)
+    shown, _ = finish(child)
+    assert "Traceback" not in shown and "I/O operation on closed file" not in shown, shown[-3000:]
+    assert "reliability.runtime_errors" in shown and "storage PostgresDb failed in" in shown
+    named = re.findall(r"is in (\S+\.log)", shown)
+    assert named and "Traceback (most recent call last)" in Path(named[0]).read_text()
+    Path(named[0]).unlink()

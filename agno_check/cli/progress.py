@@ -71,7 +71,10 @@ class ReadinessProgress(ProgressHooks):
         self._console = Console(file=self.stream)
         self._console.print(Text(f"running {self._total} checks against {opened.display}", style="dim"))
         self._progress = Progress(SpinnerColumn(), BarColumn(bar_width=24), MofNCompleteColumn(),
-                                  TimeElapsedColumn(), _NowColumn(self), console=self._console, transient=True)
+                                  TimeElapsedColumn(), _NowColumn(self), console=self._console, transient=True,
+                                  # sys.stdout/sys.stderr stay where they are: an in-process run sends them
+                                  # (agno's printed tracebacks) to its log file, not above the live line
+                                  redirect_stdout=False, redirect_stderr=False)
         self._task = self._progress.add_task("checks", total=self._total)
         self._progress.start()
 
