@@ -10,6 +10,7 @@ import ipaddress
 import json
 import re
 import socket
+import sys
 import threading
 from collections.abc import Iterator
 from pathlib import Path
@@ -83,8 +84,10 @@ def test_the_guard_refuses_outside_addresses_by_policy_and_lets_loopback_through
     with egress.guarded(ONLY_127_0_0_1) as guard:
         with pytest.raises(ConnectionRefusedError, match="agno-check refused a connection to 127.0.0.2"):
             phone_home()
+        # a name off the machine is not even looked up (judged directly: a broken guard must not send a DNS query)
+        assert not guard.allowed("api.openai.example") and guard.allowed("localhost")
         with pytest.raises(ConnectionRefusedError):
-            socket.getaddrinfo("api.openai.example", 443)  # a name off the machine is not even looked up
+            guard.judge("api.openai.example", 443, sys._getframe())
         socket.create_connection(inside.getsockname(), timeout=2).close()  # loopback under the policy: allowed
     attempts = [a.as_dict() for a in guard.attempts()]
     assert {"host": "127.0.0.2", "port": outside.port, "count": 1,

@@ -174,6 +174,8 @@ class EgressGuard:
             return False
         if getattr(ip, "ipv4_mapped", None) is not None:
             ip = ip.ipv4_mapped
+        if ip.is_unspecified:  # 0.0.0.0 / :: : a local bind (or this machine), never another host
+            return True
         return (any(ip in net for net in self.allowed_networks)
                 or any(ip in net for net in self.allowed_host_networks) or str(ip) in self._allowed_ips)
 

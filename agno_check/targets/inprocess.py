@@ -18,8 +18,11 @@ Everything changed for the run (models, telemetry flags, environment variables, 
 filter) is put back when the context closes. The runs do write sessions to the agent's own database, as
 production runs would (session ids start with ``agno-check``/``latency``/...).
 
-While the target is open ``sys.stdout`` points at stderr: the user's code and agno's rich logger print to
-stdout, and ``--format json`` must stay a clean document there.
+While the target is open the process is sealed (``seal``): fd 1/2 and ``sys.stdout``/``sys.stderr`` go to a
+log file the report names (``--debug``: stdout points at stderr and everything shows), agno's log records are
+classified for ``reliability.runtime_errors``, and the egress guard (``egress``) refuses and records every
+connection off the machine for ``security.egress``. The OpenAI SDK client settings in force are read before
+the models are redirected (``model_clients``).
 """
 
 from __future__ import annotations
