@@ -26,7 +26,7 @@ if TYPE_CHECKING:
 #: "final" checks judge what every other check's runs left behind (in-process logs, egress)
 PHASES = ("probe", "measure", "burst", "final")
 Phase = Literal["probe", "measure", "burst", "final"]
-TargetKind = Literal["http", "inprocess"]
+TargetKind = Literal["http", "inprocess", "project"]
 #: why a check of the serving app is skipped for an in-process agent
 DEPLOYMENT = ("in-process, the app is agno-check's own AgentOS wrapper, not your deployment: check this on the "
               "deployed URL")
