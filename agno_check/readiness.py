@@ -21,7 +21,7 @@ from agno_check.checks.registry import CheckSpec, load_catalogue, select
 from agno_check.checks.runner import run_checks
 from agno_check.errors import TargetError, UsageError
 from agno_check.report.adoption import Adoption
-from agno_check.report.model import CheckResult, ReadinessReport
+from agno_check.report.model import CheckResult, EgressEntry, ReadinessReport
 from agno_check.settings import ReadinessSettings
 from agno_check.targets.credentials import Credentials, Redactor
 from agno_check.targets.detect import ProfileOptions, resolve_profile
@@ -165,6 +165,9 @@ async def run_readiness(
         duration_ms=(time.perf_counter() - started) * 1000.0, results=results, fail_under=settings.fail_under,
         fail_on=settings.fail_on, settings=settings.echo(), notes=notes, baseline=summary,
     )
+    guard = getattr(opened.extras.get("inprocess"), "egress", None)
+    if guard is not None:  # an in-process run: what its code tried to reach off the machine
+        report.egress = [EgressEntry(**a.as_dict()) for a in guard.attempts()]
     if ctx.extras.get("max_time_reached"):
         report.gate.passed = False
         report.gate.reasons.append(f"the run's bound (--max-time {settings.max_time:g} s) was reached before "

@@ -165,6 +165,8 @@ class ReadinessSettings(CommonSettings):
     retry_after_budget: float = Field(120.0, ge=0, le=3600)
     sim_control: str | None = None
     live_model: bool = False
+    #: in-process: hosts (names, addresses or networks) the agent's code may reach off the machine
+    allow_egress: CommaList = Field(default_factory=list)
     require_env: CommaList = Field(default_factory=list)
     #: performance.load_slo: a load test by this many users (skipped when not given), for this long
     load_users: int | None = Field(None, ge=1, le=100_000)
@@ -187,7 +189,7 @@ class ReadinessSettings(CommonSettings):
     def _policy(cls, value: Any) -> Any:
         return parse_policy(value)
 
-    @field_validator("only", "skip", "require_env", mode="before")
+    @field_validator("only", "skip", "require_env", "allow_egress", mode="before")
     @classmethod
     def _split(cls, value: Any) -> Any:
         return split_commas(value)

@@ -91,6 +91,9 @@ def readiness(
                                                 "reliability.upstream_faults.", rich_help_panel=CHECKS)] = None,
     live_model: Annotated[bool, Opt("--live-model", help="In-process: keep the agent's real model.",
                                     rich_help_panel=CHECKS)] = False,
+    allow_egress: Annotated[list[str] | None, Opt(help="In-process: a host the agent's code may reach off this "
+                                                       "machine (repeatable; every other one is refused).",
+                                                  rich_help_panel=CHECKS)] = None,
     require_env: Annotated[list[str] | None, Opt(help="In-process: env vars that must be set (repeatable).",
                                                  rich_help_panel=CHECKS)] = None,
     project: Annotated[str | None, Opt(help="Also judge this directory's deployment files (Dockerfile, compose, "

@@ -139,6 +139,15 @@ class BaselineSummary(BaseModel):
     fixed: list[BaselineFinding] = Field(default_factory=list)
 
 
+class EgressEntry(BaseModel):
+    """A connection an in-process run's code tried to open off the machine (refused unless allowed)."""
+
+    host: str
+    port: int | None = None
+    opened_by: str
+    count: int = Field(1, ge=1)
+
+
 class ReadinessReport(BaseModel):
     schema_: Literal["agno-check/readiness/v1"] = Field("agno-check/readiness/v1", alias="schema")
     tool: Tool = Field(default_factory=Tool)
@@ -159,6 +168,8 @@ class ReadinessReport(BaseModel):
     #: with ``interrupted``: the selected checks that had not finished (the schema's statuses have no
     #: "interrupted", so they are listed here rather than in ``checks``)
     interrupted_checks: list[str] = Field(default_factory=list)
+    #: in-process runs: connections the agent's code tried off the machine (optional; absent for URL targets)
+    egress: list[EgressEntry] | None = None
 
     model_config = {"populate_by_name": True}
 
@@ -176,4 +187,4 @@ class ReadinessReport(BaseModel):
                    checks=results, settings=settings or {}, notes=notes or [], baseline=baseline)
 
     def to_json(self) -> str:
-        return self.model_dump_json(by_alias=True, indent=2)
+        return self.model_dump_json(by_alias=True, indent=2, exclude={"egress"} if self.egress is None else None)
