@@ -31,7 +31,7 @@ def run_action(inputs: dict[str, str], cwd: Path, summary: Path, timeout: float 
     env = {k: v for k, v in os.environ.items() if not k.startswith(("AGNO_CHECK_", "GITHUB_", "INPUT_"))
            or k.startswith("AGNO_CHECK_TEST")}
     env.update({"GITHUB_ACTIONS": "true", "GITHUB_STEP_SUMMARY": str(summary),
-                "GITHUB_OUTPUT": str(cwd / "github_output.txt"), "AGNO_TELEMETRY": "false",
+                "GITHUB_OUTPUT": str(summary.parent / "github_output.txt"), "AGNO_TELEMETRY": "false",
                 "PYTHONPATH": str(ROOT), "PATH": f"{Path(sys.executable).parent}{os.pathsep}{env.get('PATH', '')}",
                 "AGNO_CHECK": f"{sys.executable} -m agno_check"})
     env.update({f"INPUT_{name.upper().replace('-', '_')}": value for name, value in inputs.items()})
