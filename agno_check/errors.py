@@ -17,8 +17,10 @@
 
 Foreign errors (httpx, ssl, socket, json) are converted into this tree in the target layer only
 (``agno_check/targets/``); the CLI edge is the one place that turns them into an exit code and one line of
-text. Two exceptions never leave their module: ``targets.loader.ImportTookTooLong`` (the import bound, turned
-into a ``TargetError``) and ``sim.chat.ConnectionDrop`` (the simulator's deliberate reset).
+text. Some exceptions never leave their package: ``targets.loader.ImportTookTooLong`` (the import bound, turned
+into a ``TargetError``), ``sim.chat.ConnectionDrop`` (the simulator's deliberate reset), and the deployment-file
+parsers' ``YamlError``, ``DockerfileError``, ``ComposeError`` and ``ManifestError`` (``agno_check/project/``:
+``project/load.py`` records each as a problem of the project, judged by ``configuration.deployment_files``).
 """
 
 from __future__ import annotations

@@ -13,6 +13,7 @@ from agno_check.targets.base import RequestSpec, Response, Turn
 from agno_check.targets.credentials import Credentials, Redactor
 
 if TYPE_CHECKING:
+    from agno_check.project.model import Project
     from agno_check.settings import ReadinessSettings
     from agno_check.targets.http import HttpTarget
     from agno_check.targets.inprocess import InprocessInfo
@@ -25,6 +26,19 @@ class RateLimitLog:
     waits: int = 0
     waited_s: float = 0.0
     last_retry_after_s: float | None = None
+
+
+class ProgressHooks:
+    """What the runner and the context tell whoever shows progress (the CLI's live line); no-ops by default.
+
+    Checks never print: a wait they make (a 429's Retry-After) is announced through ``ctx.progress`` instead.
+    """
+
+    def check_started(self, check_id: str) -> None:
+        """``check_id`` is about to run."""
+
+    def waiting(self, seconds: float, reason: str) -> None:
+        """The run pauses ``seconds`` for ``reason`` (a rate limit's Retry-After) before going on."""
 
 
 @dataclass
@@ -40,9 +54,13 @@ class CheckContext:
     sim: Any = None
     #: the user's object as declared and how the run was set up, for an in-process target
     inprocess: InprocessInfo | None = None
+    #: the deployment files read from ``--project DIR`` (or a directory TARGET), for the deployment checks
+    project: Project | None = None
     #: a check was stopped (or not started) by the run's ``--max-time``; the gate fails on it
     max_time_reached: bool = False
     rate_limits: RateLimitLog = field(default_factory=RateLimitLog)
+    #: where waits and check starts are announced (the CLI's progress display)
+    progress: ProgressHooks = field(default_factory=ProgressHooks)
     #: every error response a check saw, (label, response), for error_responses and error_disclosure
     error_responses: list[tuple[str, Response]] = field(default_factory=list)
     #: every run turn a check saw, for error_status_honest
@@ -98,6 +116,8 @@ class CheckContext:
             if turn.rate_limited and honour_429:
                 wait = self._retry_wait(turn.response)
                 if wait is not None:
+                    self.progress.waiting(wait, "the target answered 429 (rate limited): its Retry-After, "
+                                                "then a retry")
                     await asyncio.sleep(wait)
                     continue
             self.turns.append(turn)

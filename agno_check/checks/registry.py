@@ -22,10 +22,11 @@ if TYPE_CHECKING:
     from agno_check.checks.context import CheckContext
     from agno_check.checks.outcome import Outcome
 
-#: read-only probes first, measurements next, bursts last (so one check's burst does not poison another's numbers)
-PHASES = ("probe", "measure", "burst")
-Phase = Literal["probe", "measure", "burst"]
-TargetKind = Literal["http", "inprocess"]
+#: read-only probes first, measurements next, bursts last (so one check's burst does not poison another's numbers);
+#: "final" checks judge what every other check's runs left behind (in-process logs, egress)
+PHASES = ("probe", "measure", "burst", "final")
+Phase = Literal["probe", "measure", "burst", "final"]
+TargetKind = Literal["http", "inprocess", "project"]
 CheckFunc = Callable[["CheckContext"], Awaitable["Outcome"]]
 _ID = re.compile(r"^(configuration|performance|reliability|security)\.[a-z0-9_]+$")
 _SECTIONS = ("What it checks:", "Why it matters:", "How to fix:")

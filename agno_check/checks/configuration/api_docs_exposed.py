@@ -1,6 +1,6 @@
 from __future__ import annotations
 
-from agno_check.checks._deployment import DEPLOYMENT
+from agno_check.checks._skip_reasons import DEPLOYMENT
 from agno_check.checks.context import CheckContext
 from agno_check.checks.outcome import Outcome, errored, passed, warned
 from agno_check.checks.registry import check

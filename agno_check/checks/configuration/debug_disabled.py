@@ -3,7 +3,7 @@ from __future__ import annotations
 import re
 import uuid
 
-from agno_check.checks._deployment import DEPLOYMENT
+from agno_check.checks._skip_reasons import DEPLOYMENT
 from agno_check.checks.context import CheckContext
 from agno_check.checks.outcome import Outcome, failed, passed, warned
 from agno_check.checks.registry import check

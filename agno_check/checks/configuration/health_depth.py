@@ -2,8 +2,8 @@ from __future__ import annotations
 
 from typing import Any
 
-from agno_check.checks._deployment import DEPLOYMENT
 from agno_check.checks._health import discover_health
+from agno_check.checks._skip_reasons import DEPLOYMENT
 from agno_check.checks.context import CheckContext
 from agno_check.checks.outcome import Outcome, passed, skipped, warned
 from agno_check.checks.registry import check

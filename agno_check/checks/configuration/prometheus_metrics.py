@@ -1,6 +1,6 @@
 from __future__ import annotations
 
-from agno_check.checks._deployment import DEPLOYMENT
+from agno_check.checks._skip_reasons import DEPLOYMENT
 from agno_check.checks.context import CheckContext, response_evidence
 from agno_check.checks.outcome import Outcome, failed, passed, warned
 from agno_check.checks.registry import check

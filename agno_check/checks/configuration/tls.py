@@ -2,7 +2,7 @@ from __future__ import annotations
 
 from urllib.parse import urlsplit
 
-from agno_check.checks._deployment import TLS
+from agno_check.checks._skip_reasons import TLS
 from agno_check.checks.context import CheckContext
 from agno_check.checks.outcome import Outcome, errored, failed, passed, skipped
 from agno_check.checks.registry import check

@@ -1,6 +1,6 @@
 from __future__ import annotations
 
-from agno_check.checks._deployment import AUTH
+from agno_check.checks._skip_reasons import AUTH
 from agno_check.checks.context import CheckContext
 from agno_check.checks.outcome import Outcome
 from agno_check.checks.registry import check

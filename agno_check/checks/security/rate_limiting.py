@@ -1,7 +1,7 @@
 from __future__ import annotations
 
 from agno_check.checks._bursts import burst
-from agno_check.checks._deployment import RATE_LIMITING
+from agno_check.checks._skip_reasons import RATE_LIMITING
 from agno_check.checks.context import CheckContext
 from agno_check.checks.outcome import Outcome, errored, failed, passed, warned
 from agno_check.checks.registry import check

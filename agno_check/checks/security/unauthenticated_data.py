@@ -3,7 +3,7 @@ from __future__ import annotations
 import re
 from typing import Any
 
-from agno_check.checks._deployment import AUTH
+from agno_check.checks._skip_reasons import AUTH
 from agno_check.checks.context import CheckContext
 from agno_check.checks.outcome import Outcome, errored, failed, passed, warned
 from agno_check.checks.registry import check

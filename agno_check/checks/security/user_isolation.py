@@ -1,7 +1,7 @@
 from __future__ import annotations
 
-from agno_check.checks._deployment import AUTH
 from agno_check.checks._memory import QUESTION, new_code_word, session_runs, statement
+from agno_check.checks._skip_reasons import AUTH
 from agno_check.checks.context import CheckContext
 from agno_check.checks.outcome import CheckErrored, Outcome, failed, passed, skipped
 from agno_check.checks.registry import check
