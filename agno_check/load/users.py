@@ -12,7 +12,8 @@ turn fires three more, merged across workers like any request: ``TTFT`` (start t
 (mean gap between tokens) and ``TOKENS`` (``response_length`` = output tokens, from ``usage`` when the target
 reports it, else content chunks).
 
-A scenario file sets class attributes::
+A scenario file sets class attributes (for a protocol without a class of its own here, subclass ``AgentUser``
+and set ``profile_name``, e.g. ``"openai-responses"`` or ``"agentos-team"``, and its options: ``team = "crew"``)::
 
     class Chat(AgentOSUser):
         agent_id = "helpdesk"
