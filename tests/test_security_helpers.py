@@ -70,8 +70,8 @@ def test_opaque_keys_are_not_jwts_and_forged_tokens_keep_the_claims():
     ("body", "kind"),
     [
         ('Traceback (most recent call last):\n  File "/app/main.py", line 3, in <module>', "a Python traceback"),
-        ('{"detail": "Internal server error (ValueError)"}', "an exception class name"),
-        ("sqlalchemy.exc.OperationalError: no such table: users", "an exception class name"),
+        ('{"detail": "Internal server error (ValueError)"}', "a bare exception class name"),
+        ("sqlalchemy.exc.OperationalError: no such table: users", "a module-qualified exception name"),
         ('{"error": "SELECT id, email FROM users WHERE id = 4"}', "an SQL statement"),
         ("psycopg2.errors.UndefinedTable: relation does not exist", "a database error"),
         ("failed in /srv/helpdesk/app/handlers.py", "a source file path"),
