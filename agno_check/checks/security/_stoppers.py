@@ -30,7 +30,7 @@ def what_would_stop(ctx: CheckContext) -> str:
             return ("the agent has no pre_hooks and no post_hooks: an input guardrail (agno's "
                     "PromptInjectionGuardrail in pre_hooks) or an output filter (a post_hook that withholds "
                     "answers carrying the instructions) would have stopped it")
-        parts = ([f"pre_hooks ({', '.join(pre)})"] if pre else []) + ([f"post_hooks ({', '.join(post)})"] if post else [])
+        parts = [f"{kind} ({', '.join(names)})" for kind, names in (("pre_hooks", pre), ("post_hooks", post)) if names]
         hooks = " and ".join(parts)
         return (f"the agent's {hooks} let it through: add an output filter (a post_hook that withholds answers "
                 "carrying the instructions), which holds whatever the model does")
