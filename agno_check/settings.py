@@ -135,8 +135,8 @@ class CommonSettings(BaseSettings):
 
     def echo(self) -> dict[str, Any]:
         """What shaped the run, for the report's ``settings``; never credentials."""
-        hidden = {"token", "token_b", "jwt_secret", "header", "format", "output", "junit", "markdown", "quiet",
-                  "debug", "html", "csv"}
+        hidden = {"token", "token_b", "jwt_secret", "jwt_private_key", "header", "format", "output", "junit",
+                  "markdown", "quiet", "debug", "html", "csv"}
         return {k: v for k, v in self.model_dump(mode="json").items() if k not in hidden and v not in (None, [])}
 
 
@@ -156,6 +156,9 @@ class ReadinessSettings(CommonSettings):
     canary: str | None = None
     token_b: SecretStr | None = None
     jwt_secret: SecretStr | None = None
+    #: PEM files: an RS*/ES* signing key for the expiry probes, a public key for the key-confusion probe
+    jwt_private_key: str | None = None
+    jwt_public_key: str | None = None
     burst_requests: int = Field(60, ge=1, le=1000)
     burst_seconds: float = Field(5.0, gt=0, le=120)
     retry_after_cap: float = Field(30.0, ge=0, le=600)
@@ -166,6 +169,13 @@ class ReadinessSettings(CommonSettings):
     #: performance.load_slo: a load test by this many users (skipped when not given), for this long
     load_users: int | None = Field(None, ge=1, le=100_000)
     load_duration: float = Field(30.0, gt=0, le=86400)
+
+    @field_validator("jwt_private_key", "jwt_public_key")
+    @classmethod
+    def _pem_file(cls, value: str | None) -> str | None:
+        if value is not None and not Path(value).is_file():
+            raise ValueError(f"no such file {value!r} (expected a PEM key file)")
+        return value
 
     @field_validator("only", "skip", "require_env", mode="before")
     @classmethod

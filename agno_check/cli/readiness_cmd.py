@@ -75,6 +75,12 @@ def readiness(
                                       rich_help_panel=CHECKS)] = None,
     jwt_secret: Annotated[str | None, Opt(help="HS* secret to sign expired-token probes. Never printed.",
                                           rich_help_panel=CHECKS)] = None,
+    jwt_private_key: Annotated[str | None, Opt(help="PEM file: the RS*/ES* key that signs the service's tokens, "
+                                               "for expired-token probes. Never printed.",
+                                          rich_help_panel=CHECKS)] = None,
+    jwt_public_key: Annotated[str | None, Opt(help="PEM file: the service's RS*/ES* public key, for the "
+                                              "key-confusion probe (HS256 signed with it).",
+                                          rich_help_panel=CHECKS)] = None,
     burst_requests: BurstRequestsOption = None,
     burst_seconds: BurstSecondsOption = None,
     load_users: Annotated[int | None, Opt(help="Add performance.load_slo: a load test by this many users "
