@@ -175,7 +175,7 @@ async def unauthenticated_data(ctx: CheckContext) -> Outcome:
         if reached:
             parts.append(f"{len(reached)} reached their handler ({', '.join(str(r['route']) for r in reached[:4])}: "
                          f"HTTP {reached[0]['status_code']} to a request invalid by its schema, not 401/403)")
-        return failed(f"without credentials: {'; '.join(parts)}", served=served[:10], reached=reached[:10],
+        return failed(f"without credentials: {'; '.join(parts)}", served=served[:20], reached=reached[:40],
                       **evidence)
     if empty:
         return warned(f"{len(empty)} data routes answer 2xx without credentials (empty right now): "
