@@ -3,9 +3,9 @@
 Why beside the simulated LLM: the simulated model recalls a stated code word, as a good model would; a real
 upstream may not. A service judged on whether its model obeys would fail a sound session store on such a model,
 so the continuity tests run a real AgentOS on this one and expect the verdict to rest on the server's evidence.
-"""
 
-from __future__ import annotations
+(No ``from __future__ import annotations``: FastAPI must see ``Request`` itself, not a string naming a local.)
+"""
 
 import json
 import time
