@@ -119,26 +119,26 @@ async def session_continuity(ctx: CheckContext) -> Outcome:
     if replaced:
         return failed(f"the server replaced the session id {session_id} with {replaced[0]}: every turn starts a "
                       "new session", decided_by="the session id in the answers", **evidence)
-    signs = [s for s in (payload_sign(second, word), await upstream_sign(ctx, word),
-                         await stored_sign(ctx, session_id, word, evidence)) if s is not None]
+    context = payload_sign(second, word) or await upstream_sign(ctx, word)
+    stored = await stored_sign(ctx, session_id, word, evidence)
+    signs = [s for s in (context, stored) if s is not None]
     evidence["evidence"] = [f"{'kept' if s.kept else 'lost'}: {s.what}" for s in signs]
+    evidence["decided_by"] = "; ".join(s.what for s in signs) or "the answer alone (no server-side evidence)"
     recall = ("the answer repeats the code word" if recalled
               else "the answer does not repeat the code word (the model's choice: not evidence)")
-    lost = [s for s in signs if not s.kept]
-    kept = [s for s in signs if s.kept]
-    if lost and not kept:
-        evidence["decided_by"] = lost[0].what
-        return failed(f"session {session_id} lost its history: {lost[0].what}; {recall}", **evidence)
-    if lost:  # mixed: e.g. replayed to the model, but nothing stored to read back
-        evidence["decided_by"] = "; ".join(s.what for s in signs)
-        return warned(f"the session kept its history for the model ({kept[0].what}), but {lost[0].what}",
+    if context is not None and not context.kept:
+        also = "; the runs are stored, but the history is not given to the model" if stored and stored.kept else ""
+        return failed(f"session {session_id} lost its history: {context.what}{also}; {recall}", **evidence)
+    if stored is not None and not stored.kept and (context is not None or recalled):
+        kept_by = context.what if context is not None else "the answer repeats the code word"
+        return warned(f"the history reached the model ({kept_by}), but {stored.what}",
                       "Give the agent a database (agno: Agent(db=...)) so sessions can be read back and survive "
                       "a restart.", **evidence)
-    if kept:
-        evidence["decided_by"] = "; ".join(s.what for s in kept)
-        return passed(f"{'; '.join(s.what for s in kept)}; {recall}", **evidence)
+    if stored is not None and not stored.kept:
+        return failed(f"session {session_id} lost its history: {stored.what}; {recall}", **evidence)
+    if signs:
+        return passed(f"{'; '.join(s.what for s in signs)}; {recall}", **evidence)
     if recalled:
-        evidence["decided_by"] = "the answer (no server-side evidence was available)"
         return passed("the second turn recalled the code word stated in the first (no server-side evidence "
                       "to read: the answer is the only sign)", **evidence)
     evidence["decided_by"] = "nothing: no server-side evidence, and no recall"
