@@ -79,7 +79,7 @@ def test_open_agentos_fails_auth_mode_entry_points_and_data_with_the_evidence(op
     assert opened["POST /teams/{team_id}/runs"] == 422
     assert opened["POST /a2a/agents/{id}/v1/message:send"] == 400
     assert "POST /mcp/server/tools/{tool_name}/run" in opened and "POST /mcp" in opened
-    assert "POST /schedules/{schedule_id}/trigger" in opened
+    assert "POST /schedules/{schedule_id}/trigger" in opened and opened["POST /ui/agui"] == 422
 
     data = result(report, "security.unauthenticated_data")
     assert data.status == "fail" and "reached their handler" in data.detail, data
@@ -114,6 +114,7 @@ def test_agentos_with_a_security_key_guards_every_door(keyed_os):
     assert "A2A message:send" in doors.detail and "team run" in doors.detail
     probed = {p["request"]: p["status_code"] for p in doors.evidence["probes"]}
     assert probed["POST /mcp"] == 401 and probed["POST /a2a/agents/helpdesk/v1/message:send"] == 401
+    assert probed["POST /ui/agui"] == 401 and probed["POST /teams/crew/runs"] == 401
     data = result(report, "security.unauthenticated_data")
     assert data.status == "pass" and "write routes" in data.detail, data
     assert set(data.evidence["statuses"].values()) == {401}

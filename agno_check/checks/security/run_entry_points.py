@@ -145,6 +145,14 @@ async def run_entry_points(ctx: CheckContext) -> Outcome:
                       f"{first['route']} -> {first['why']}", open_doors=open_doors, **evidence)
     if not any("status_code" in a for a in answers):
         return errored(f"none of the {len(answers)} entry-point probes got an answer", **evidence)
-    codes = ", ".join(sorted({str(a["status_code"]) for a in answers if "status_code" in a}))
-    return passed(f"{len(answers)} other entry points refuse anonymous callers (HTTP {codes}): "
-                  f"{', '.join(str(a['entry_point']) for a in answers[:6])}", **evidence)
+    refusals = [a for a in answers if a.get("status_code") in (401, 403)]
+    others = [f"{a['entry_point']}: HTTP {a['status_code']}" for a in answers
+              if "status_code" in a and a not in refusals]
+    if not refusals:
+        return errored(f"no entry point refused or ran: {'; '.join(others[:4])}", **evidence)
+    codes = ", ".join(sorted({str(a["status_code"]) for a in refusals}))
+    detail = (f"{len(refusals)} other entry points refuse anonymous callers (HTTP {codes}): "
+              f"{', '.join(str(a['entry_point']) for a in refusals[:6])}")
+    if others:
+        detail += f"; {len(others)} answered with an error that ran nothing ({'; '.join(others[:3])})"
+    return passed(detail, **evidence)
