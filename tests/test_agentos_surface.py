@@ -42,14 +42,15 @@ def keyed_os(sim, tmp_path_factory) -> Iterator[str]:
                                               security_key=OS_KEY))
 
 
-class GuardsOnlyTheRunRoute:
-    """A naive gateway: a bearer key on ``/agents/...`` and nothing else (the second doors stay open)."""
+class Gateway:
+    """A bearer key on the paths starting with ``prefix``: ``/agents/`` is a naive gateway that guards only the
+    run route (the second doors stay open); ``/`` guards everything."""
 
-    def __init__(self, app: object) -> None:
-        self.app = app
+    def __init__(self, app: object, prefix: str) -> None:
+        self.app, self.prefix = app, prefix
 
     async def __call__(self, scope, receive, send) -> None:
-        if scope["type"] == "http" and scope["path"].startswith("/agents/"):
+        if scope["type"] == "http" and scope["path"].startswith(self.prefix) and scope["path"] != "/health":
             headers = dict(scope.get("headers") or [])
             if headers.get(b"authorization") != f"Bearer {GATE_KEY}".encode():
                 await send({"type": "http.response.start", "status": 401,
@@ -62,7 +63,13 @@ class GuardsOnlyTheRunRoute:
 @pytest.fixture(scope="module")
 def gated_os(sim, tmp_path_factory) -> Iterator[str]:
     app = create_full_agentos_app(sim.openai_base_url, tmp_path_factory.mktemp("gated") / "agno.db")
-    yield from _serve(GuardsOnlyTheRunRoute(app))
+    yield from _serve(Gateway(app, "/agents/"))
+
+
+@pytest.fixture(scope="module")
+def fully_gated_os(sim, tmp_path_factory) -> Iterator[str]:
+    app = create_full_agentos_app(sim.openai_base_url, tmp_path_factory.mktemp("fully") / "agno.db")
+    yield from _serve(Gateway(app, "/"))
 
 
 def test_open_agentos_fails_auth_mode_entry_points_and_data_with_the_evidence(open_os):
@@ -133,6 +140,19 @@ def test_a_gateway_that_guards_only_the_run_route_leaves_a_second_door(gated_os)
     assert "A2A message:send (agent helpdesk)" in doors.detail
     assert doors.evidence["main_route"]["status_code"] == 401
     assert GATE_KEY not in report.to_json()
+
+
+def test_a_gateway_in_front_of_an_agentos_without_auth_is_judged_by_what_strangers_reach(fully_gated_os):
+    report = readiness(fully_gated_os, token=GATE_KEY, only=SURFACE)
+    mode = result(report, "security.agentos_auth_mode")
+    assert mode.status == "pass", mode
+    assert "a layer in front of AgentOS refuses anonymous callers (GET /info: HTTP 401" in mode.detail
+    assert "AgentOS itself says auth_mode 'none'" in mode.detail
+    doors = result(report, "security.run_entry_points")  # routes read from /openapi.json with the key
+    assert doors.status == "pass" and doors.evidence["routes"] == "routes from /openapi.json (with credentials)"
+    assert {"POST /mcp", "POST /ui/agui"} <= {p["request"] for p in doors.evidence["probes"]}
+    assert result(report, "configuration.version_banner").status == "pass"
+    assert result(report, "security.unauthenticated_data").status == "pass"
 
 
 def test_services_that_are_not_agentos_skip_the_agentos_checks(seed_service):

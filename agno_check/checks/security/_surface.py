@@ -30,6 +30,8 @@ class Surface:
     info: dict[str, Any] | None = None
     info_status: int | None = None
     info_response: Response | None = None
+    #: /info as the caller with credentials sees it, when strangers are refused it
+    inner_info: dict[str, Any] | None = None
     #: path template -> lower-case methods, from /openapi.json (None when it was not served)
     paths: dict[str, set[str]] | None = None
     openapi_status: int | None = None
@@ -65,6 +67,13 @@ async def surface(ctx: CheckContext) -> Surface:
             found.info = body if isinstance(body, dict) else None
         except TargetError:
             pass
+        if found.info is None and ctx.credentials.present:  # a layer in front refuses strangers: ask as the user
+            try:
+                inside = await ctx.get("/info", label="GET /info (with credentials)")
+                body = inside.json() if inside.status_code == 200 else None
+                found.inner_info = body if isinstance(body, dict) else None
+            except TargetError:
+                pass
         for who, creds in (("anonymous", anonymous), ("with credentials", None)):
             if found.paths is not None or (who != "anonymous" and not ctx.credentials.present):
                 break

@@ -17,7 +17,9 @@ async def agentos_auth_mode(ctx: CheckContext) -> Outcome:
     """What it checks: AgentOS's public ``GET /info`` names the auth mode in force (``auth_mode``), and
     ``GET /config`` without credentials corroborates it (200 when there is no auth, 401 "Authorization header
     required" with a security key, 401 "Authorization header missing" with JWT). ``security_key`` and ``jwt``
-    pass; ``none`` fails. Skipped for services that are not AgentOS (no ``/info`` with an ``auth_mode``).
+    pass; ``none`` fails. When a layer in front refuses anonymous ``/info`` and ``/config`` (AgentOS's own
+    ``/info`` is public in every mode), the mode is read with credentials and reported, and the check passes:
+    strangers do not reach AgentOS. Skipped for services that are not AgentOS.
 
     Why it matters: in mode ``none`` AgentOS installs no auth middleware at all (agno#10051): every route is
     open, the runs, the A2A and MCP interfaces, sessions, memories, knowledge uploads, schedules and database
@@ -64,12 +66,8 @@ async def _behind_a_gateway(ctx: CheckContext, info_status: int | None, config: 
     if not isinstance(ctx.profile, AgentOSProfile) or info_status not in (401, 403):
         status = f"HTTP {info_status}" if info_status is not None else "no answer"
         return skipped(f"not an AgentOS: GET /info gave {status} without an auth_mode field")
-    try:
-        inside = await ctx.get("/info", label="GET /info (with credentials)")
-    except TargetError:
-        inside = None
-    body = inside.json() if inside is not None and inside.status_code == 200 else None
-    mode = body.get("auth_mode") if isinstance(body, dict) else None
+    seen = await surface(ctx)
+    mode = seen.inner_info.get("auth_mode") if seen.inner_info else None
     evidence = {"request": "GET /info (no credentials)", "status_code": info_status, "config": config_evidence,
                 "auth_mode_with_credentials": mode}
     if config is not None and 200 <= config.status_code < 300:

@@ -53,7 +53,8 @@ async def entry_point_probes(ctx: CheckContext, seen: Surface) -> list[Probe]:
     for template in seen.templates_like(r"/agui$"):
         if seen.mounted("post", template) and "{" not in template:
             candidates.append(Probe("AG-UI run", template, RequestSpec("POST", template, json=EMPTY_JSON)))
-    mcp = seen.info.get("mcp") if isinstance(seen.info, dict) else None
+    info = seen.info or seen.inner_info
+    mcp = info.get("mcp") if isinstance(info, dict) else None
     if isinstance(mcp, dict) and mcp.get("enabled"):
         path = str(mcp.get("path") or "/mcp").rstrip("/") or "/mcp"
         candidates.append(Probe("MCP server", path, RequestSpec(
