@@ -33,20 +33,21 @@ async def entry_point_probes(ctx: CheckContext, seen: Surface) -> list[Probe]:
 
     Run routes get an empty message (AgentOS answers 422 before running anything); A2A and AG-UI an empty JSON
     object (invalid by their schemas); the MCP tool route and schedule triggers an id that does not exist.
-    Only routes /openapi.json lists are probed (MCP routes: when /info says MCP is on).
+    Only routes /openapi.json lists are probed (MCP routes: when /info says MCP is on); when the app does not
+    publish its routes, AgentOS's usual ones are probed and a 404 is read as "not there".
     """
     missing = f"agno-check-missing-{uuid.uuid4().hex[:8]}"
     empty_run = {"message": "", "stream": "false"}
     candidates: list[Probe] = []
     for kind, listing in (("teams", "/teams"), ("workflows", "/workflows")):
         template = f"/{kind}/{{{kind[:-1]}_id}}/runs"
-        if seen.mounted("post", template):
+        if seen.mounted("post", template) is not False:
             for entity in await _ids(ctx, listing) or [missing]:
                 candidates.append(Probe(f"{kind[:-1]} run ({entity})", template,
                                         RequestSpec("POST", f"/{kind}/{entity}/runs", data=dict(empty_run))))
     for kind in ("agents", "teams", "workflows"):
         template = f"/a2a/{kind}/{{id}}/v1/message:send"
-        if seen.mounted("post", template):
+        if seen.mounted("post", template) is not False:
             entity = ctx.profile.agent_id if kind == "agents" else (await _ids(ctx, f"/{kind}") or [missing])[0]
             candidates.append(Probe(f"A2A message:send ({kind[:-1]} {entity})", template,
                                     RequestSpec("POST", f"/a2a/{kind}/{entity}/v1/message:send", json=EMPTY_JSON)))
@@ -63,16 +64,17 @@ async def entry_point_probes(ctx: CheckContext, seen: Surface) -> list[Probe]:
             tool_path = f"{path}/server/tools/{missing}/run"
             candidates.append(Probe("MCP tool run over HTTP", f"{path}/server/tools/{{tool_name}}/run",
                                     RequestSpec("POST", tool_path, json=EMPTY_JSON)))
-    if seen.mounted("post", "/schedules/{schedule_id}/trigger"):
+    if seen.mounted("post", "/schedules/{schedule_id}/trigger") is not False:
         candidates.append(Probe("schedule trigger", "/schedules/{schedule_id}/trigger",
                                 RequestSpec("POST", f"/schedules/{missing}/trigger")))
     return candidates
 
 
-def _door(response: Response) -> str | None:
-    """Why an anonymous answer from a mounted route shows its handler ran, or None when it was refused."""
+def _door(response: Response, known: bool) -> str | None:
+    """Why an anonymous answer shows the route's handler ran, or None when it was refused (or, for a route
+    not known to be mounted, when it is a 404: the route may not be there)."""
     status = response.status_code
-    if refused(response) or status >= 500 or status in (405, 429):
+    if refused(response) or status >= 500 or status in (405, 429) or (status == 404 and not known):
         return None
     if 200 <= status < 300:
         return f"HTTP {status}: it ran"
@@ -110,8 +112,11 @@ async def run_entry_points(ctx: CheckContext) -> Outcome:
         return errored(f"the main run route did not answer an anonymous empty run ({exc})")
     main_protected = refused(main)
     probes = await entry_point_probes(ctx, seen)
+    mcp = (seen.info or seen.inner_info or {}).get("mcp")
+    mcp_path = str(mcp.get("path") or "/mcp") if isinstance(mcp, dict) and mcp.get("enabled") else "\0"
     if seen.paths is None:
-        routes = f"/openapi.json not served (HTTP {seen.openapi_status}): only MCP routes from /info were probed"
+        routes = (f"/openapi.json not served (HTTP {seen.openapi_status}): AgentOS's usual routes were probed, "
+                  "a 404 read as not mounted")
     else:
         routes = f"routes from /openapi.json ({seen.openapi_source})"
     evidence: dict[str, Any] = {
@@ -131,7 +136,8 @@ async def run_entry_points(ctx: CheckContext) -> Outcome:
             answers.append({"entry_point": probe.what, "request": probe.spec.line(), "error": str(exc)[:120]})
             continue
         answers.append({"entry_point": probe.what, "request": probe.spec.line(), "status_code": response.status_code})
-        why = _door(response)
+        why = _door(response, known=seen.mounted(probe.spec.method, probe.template) is not None
+                    or probe.template.startswith(mcp_path))
         if why:
             open_doors.append({"entry_point": probe.what, "route": f"{probe.spec.method} {probe.template}",
                                "status_code": response.status_code, "why": why,
