@@ -127,3 +127,11 @@ def test_an_injection_leak_against_the_simulated_model_says_so_and_names_what_wo
     assert "the agent has no pre_hooks and no post_hooks" in verdict.detail
     assert "PromptInjectionGuardrail" in verdict.detail
     assert verdict.evidence["model"].startswith("the simulated model")
+
+
+def test_in_process_the_outage_is_judged_on_the_agents_own_report_not_agno_checks_wrapper():
+    report = readiness("tests.agents.basic:agent", only=["reliability.error_status_honest"])
+    verdict = result(report, "reliability.error_status_honest")
+    assert verdict.status == "pass", verdict
+    assert "with the model down past every retry, the agent reported ERROR" in verdict.detail
+    assert verdict.evidence["provoked_outage"] == 200  # agno-check's AgentOS wrapper: not the user's deployment

@@ -135,6 +135,10 @@ def test_honest_status_rules():
     assert dishonest(_turn(200, "fine")) is None
     # a stream's status line is sent before the run ends: an error event in it is the honest report
     assert dishonest(_turn(200, "", stream=True, agent_status="ERROR", error="Connection error.")) is None
+    # in-process, the HTTP layer is agno-check's wrapper: the agent's own ERROR status is its honest report
+    assert dishonest(_turn(200, "Connection error.", agent_status="ERROR", error="Connection error."),
+                     agent_level=True) is None
+    assert dishonest(_turn(200, ""), agent_level=True)
 
 
 def test_catalogue_flags_and_order():

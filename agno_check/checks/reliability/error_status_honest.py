@@ -15,8 +15,12 @@ from agno_check.targets.base import Turn
 _TRANSPORT = ("stream broke", "the stream ended without its final event")
 
 
-def dishonest(turn: Turn) -> str | None:
+def dishonest(turn: Turn, agent_level: bool = False) -> str | None:
     """Why a run answer reports success for a failed run, or None when it is honest.
+
+    ``agent_level``: the HTTP layer is agno-check's own AgentOS wrapper (an in-process target), so only the
+    agent's own report is judged: ``status: ERROR`` is the agent saying the run failed (honest); a run that
+    claims success with nothing in it is not.
 
     Non-streamed: a 2xx whose body says the run failed (AgentOS ``"status": "ERROR"``) or carries no content.
     Streamed: the status line is sent before the run ends, so an error *event* in the stream is the honest
@@ -28,6 +32,8 @@ def dishonest(turn: Turn) -> str | None:
     if turn.stream:
         if error is None and not turn.content.strip():
             return f"HTTP {turn.status_code} stream completed with no content"
+        return None
+    if error is not None and agent_level:
         return None
     if error is not None and not error.startswith(_TRANSPORT):
         status = f'"status": "{turn.parsed.agent_status}"' if turn.parsed.agent_status else "an error"
@@ -88,7 +94,9 @@ async def error_status_honest(ctx: CheckContext) -> Outcome:
     the model answers one 500 (which SDK retries absorb) and one while every model request answers 500, an
     outage no retry outlasts, whose final answer is judged). A 2xx whose body says the run failed (AgentOS
     ``"status": "ERROR"``), or that has no content, fails; a guardrail's block reported that way is named as
-    such. In a stream, an error event is the honest report.
+    such. In a stream, an error event is the honest report. For an in-process agent the HTTP layer is
+    agno-check's own AgentOS wrapper, so only the agent's report is judged (``status: ERROR`` is honest; a
+    success with no content is not).
 
     Why it matters: monitors, load balancers, retries and SLOs read the HTTP status; a 200 that carries
     "Connection error." counts as a success everywhere, so an outage of the model shows up nowhere.
@@ -109,9 +117,10 @@ async def error_status_honest(ctx: CheckContext) -> Outcome:
     turns = list(seen.values())
     if not turns:
         return errored("no run answer to inspect")
+    agent_level = ctx.target_kind == "inprocess"
     blocks: list[tuple[Turn, str]] = []
     for turn in provoked.turns() + turns:
-        why = dishonest(turn)
+        why = dishonest(turn, agent_level)
         if not why:
             continue
         if turn not in provoked.turns() and guardrail_block(turn):
@@ -135,7 +144,11 @@ async def error_status_honest(ctx: CheckContext) -> Outcome:
     if provoked.once is not None and provoked.once.ok:
         detail += (f"; with the model failing once, the run still succeeded (HTTP {provoked.once.status_code}: "
                    "retried)")
-    if provoked.outage is not None:
+    if provoked.outage is not None and agent_level:
+        status = provoked.outage.parsed.agent_status or "no status"
+        detail += (f"; with the model down past every retry, the agent reported {status} (in-process: the HTTP "
+                   "status is agno-check's own AgentOS wrapper's, judge it on the deployed URL)")
+    elif provoked.outage is not None:
         detail += f"; with the model down past every retry, the service answered HTTP {provoked.outage.status_code}"
     return passed(detail, runs=len(turns),
                   provoked_fault=provoked.once.status_code if provoked.once else None,
