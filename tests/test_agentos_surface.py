@@ -229,6 +229,20 @@ def test_without_the_private_key_the_rs256_expiry_probe_says_what_to_pass(jwt_os
     assert verdict.status == "skip" and "--jwt-private-key" in verdict.detail, verdict
 
 
+def test_a_private_key_of_the_wrong_family_skips_with_the_reason_and_never_the_key(jwt_os, rsa_keys, tmp_path):
+    from cryptography.hazmat.primitives import serialization
+    from cryptography.hazmat.primitives.asymmetric import ec
+
+    ec_pem = ec.generate_private_key(ec.SECP256R1()).private_bytes(
+        serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8, serialization.NoEncryption())
+    (tmp_path / "ec.pem").write_bytes(ec_pem)
+    report = readiness(jwt_os, token=rs256_token(rsa_keys["key"]), jwt_private_key=str(tmp_path / "ec.pem"),
+                       only=["security.jwt_expired"])
+    verdict = result(report, "security.jwt_expired")
+    assert verdict.status == "skip" and "an EC key, the token is RS256" in verdict.detail, verdict
+    assert ec_pem.decode().splitlines()[1] not in report.to_json()
+
+
 def test_a_service_that_accepts_hs256_signed_with_its_public_key_fails_key_confusion(serve, sim, tmp_path,
                                                                                      rsa_keys):
     from tests.refs.key_confusion_app import create_key_confusion_app

@@ -23,11 +23,13 @@ def _body_versions(body: object) -> list[str]:
 
 
 @check(id="configuration.version_banner", severity="low", title="No software versions for anonymous callers",
+       phase="measure",
        inprocess_skip=DEPLOYMENT)
 async def version_banner(ctx: CheckContext) -> Outcome:
-    """What it checks: what a caller without credentials learns about the software: ``GET /info`` (AgentOS
-    gives ``agno_version`` and ``os_version`` to anyone) and ``GET /``, their JSON version fields, and the
-    ``Server`` / ``X-Powered-By`` headers when they carry a version number. Any version warns (low).
+    """What it checks: what a caller without credentials learns about the software from response bodies:
+    the JSON version fields (``agno_version``, ``os_version``, ``version``...) of ``GET /info`` (AgentOS gives
+    them to anyone, in every auth mode), ``GET /`` and the error answers the run collected. Any version warns
+    (low). Version headers (``Server``, ``X-Powered-By``) are configuration.debug_disabled's finding.
 
     Why it matters: a version tells an attacker which published advisories apply; AgentOS's ``/info`` is
     public in every auth mode, so the exact agno release is one anonymous request away.
@@ -50,15 +52,14 @@ async def version_banner(ctx: CheckContext) -> Outcome:
         pass
     if not answered:
         return errored("neither GET /info nor GET / answered")
+    responses += [(f"error answer to '{label}'", r) for label, r in ctx.error_responses[:50]
+                  if not label.startswith("GET /info") and r.status_code >= 400]
     for line, response in responses:
-        if response.status_code == 200:
+        if response.status_code == 200 or response.status_code >= 400:
             found += [f"{line}: {item}" for item in _body_versions(response.json())]
-        for header in ("server", "x-powered-by"):
-            value = response.headers.get(header)
-            if value and VERSIONED.search(value):
-                found.append(f"{line}: header {header}: {value}")
     if found:
         return warned(f"{len(found)} version(s) told to anonymous callers; first: {found[0]}", None,
                       versions=sorted(set(found)))
-    return passed(f"no software version in {', '.join(line for line, _ in responses)} without credentials",
-                  checked=[line for line, _ in responses])
+    checked = [line for line, _ in responses]
+    return passed(f"no software version in GET /info, GET / or {len(checked) - answered} error answers",
+                  checked=checked[:20])
