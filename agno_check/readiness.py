@@ -1,7 +1,8 @@
 """The readiness engine: open the target, one preflight turn, run the selected checks, build the report.
 
 Exit 2 is decided here, before the checks start (the preflight); once they run, whatever the target does is a
-check status and the exit code comes from the gate.
+check status and the exit code comes from the gate. A directory TARGET has neither server nor preflight: its
+deployment files are judged alone (``agno_check/project/run.py``); ``--project DIR`` adds them to a normal run.
 """
 
 from __future__ import annotations
@@ -127,12 +128,20 @@ async def run_readiness(
         from agno_check.sim_control import SimControl
 
         sim = SimControl(settings.sim_control)
+    from agno_check.project import run as project_run
+
+    spec = parse_target(settings.target) if settings.target else None
+    if spec is not None and spec.kind == "project":  # deployment files only: no server, no preflight
+        return await project_run.run_directory(settings, spec.value, specs, spec.guessed, on_start, on_result,
+                                               progress)
+    project = project_run.load_for(settings)  # --project DIR: read before any traffic (exit 2 when empty)
     started_at = datetime.now(UTC)
     started = time.perf_counter()
     async with open_target(settings) as opened:
         ctx = CheckContext(settings=settings, target=opened.target, redact=redactor_for(settings),
                            target_kind=opened.kind, agent=opened.agent, sim=sim or opened.sim,
                            extras=opened.extras, progress=progress or ProgressHooks())
+        project_run.attach(ctx.extras, project, opened.notes)
         await preflight(ctx)
         if on_start:
             on_start(opened, specs)

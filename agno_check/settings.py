@@ -169,6 +169,10 @@ class ReadinessSettings(CommonSettings):
     #: performance.load_slo: a load test by this many users (skipped when not given), for this long
     load_users: int | None = Field(None, ge=1, le=100_000)
     load_duration: float = Field(30.0, gt=0, le=86400)
+    #: a project directory whose deployment files (Dockerfile, compose, manifests) the deployment checks read
+    project: str | None = None
+    #: the compose file the deployment uses, relative to the project (default: chosen by name)
+    compose_file: str | None = None
     #: the terminal report also shows the full table of every check
     verbose: bool = False
 

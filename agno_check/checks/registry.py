@@ -25,7 +25,7 @@ if TYPE_CHECKING:
 #: read-only probes first, measurements next, bursts last (so one check's burst does not poison another's numbers)
 PHASES = ("probe", "measure", "burst")
 Phase = Literal["probe", "measure", "burst"]
-TargetKind = Literal["http", "inprocess"]
+TargetKind = Literal["http", "inprocess", "project"]
 #: why a check of the serving app is skipped for an in-process agent
 DEPLOYMENT = ("in-process, the app is agno-check's own AgentOS wrapper, not your deployment: check this on the "
               "deployed URL")

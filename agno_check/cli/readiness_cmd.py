@@ -37,7 +37,8 @@ Opt = typer.Option
 
 def readiness(
     target: Annotated[str | None, typer.Argument(
-        help="http(s)://host[:port], host:port, package.module:agent or path/to/file.py:agent.")] = None,
+        help="http(s)://host[:port], host:port, package.module:agent, path/to/file.py:agent, or a project "
+             "directory (its deployment files only).")] = None,
     profile: Annotated[str | None, Opt(help="auto, agentos, openai or json.", rich_help_panel=COMMON)] = None,
     agent_id: Annotated[str | None, Opt(help="AgentOS agent id (default: the first of GET /agents).",
                                         rich_help_panel=COMMON)] = None,
@@ -94,6 +95,11 @@ def readiness(
                                     rich_help_panel=CHECKS)] = False,
     require_env: Annotated[list[str] | None, Opt(help="In-process: env vars that must be set (repeatable).",
                                                  rich_help_panel=CHECKS)] = None,
+    project: Annotated[str | None, Opt(help="Also judge this directory's deployment files (Dockerfile, compose, "
+                                            "Kubernetes manifests).", rich_help_panel=CHECKS)] = None,
+    compose_file: Annotated[str | None, Opt(help="The compose file the deployment uses (default: chosen by name; "
+                                                 "local-development files are not judged).",
+                                            rich_help_panel=CHECKS)] = None,
     fail_under: FailUnderOption = None,
     fail_on: FailOnOption = None,
     format: FormatOption = None,

@@ -87,7 +87,7 @@ class ReadinessReport(BaseModel):
     schema_: Literal["agno-check/readiness/v1"] = Field("agno-check/readiness/v1", alias="schema")
     tool: Tool = Field(default_factory=Tool)
     target: str
-    profile: Literal["agentos", "openai", "json", "inprocess"]
+    profile: Literal["agentos", "openai", "json", "inprocess", "project"]
     started_at: datetime
     duration_ms: float = Field(ge=0)
     score: float = Field(ge=0, le=100)
