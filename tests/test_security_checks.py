@@ -57,15 +57,15 @@ def test_each_security_flaw_is_found_by_its_check_and_no_other(seed_service, fla
     assert_no_secret(report, SOUND_TOKEN, SOUND_TOKEN_B)
 
 
-#: checks of AgentOS's own surface (auth mode, its other entry points): skipped on a seed-style service; and
-#: the deployment-file checks, skipped without --project
+#: checks of AgentOS's own surface (auth mode, its other entry points): skipped on a seed-style service; the
+#: deployment-file checks, skipped without --project; and the in-process-only ones (egress)
 AGENTOS_ONLY = {"security.agentos_auth_mode", "security.run_entry_points"}
 
 
 def _not_applicable() -> set[str]:
     from agno_check.checks.registry import load_catalogue
 
-    return AGENTOS_ONLY | {i for i, s in load_catalogue().items() if "project" in s.targets}
+    return AGENTOS_ONLY | {i for i, s in load_catalogue().items() if "project" in s.targets or "http" not in s.targets}
 
 
 def test_sound_service_passes_every_security_check(seed_service):
