@@ -162,6 +162,8 @@ class ReadinessSettings(CommonSettings):
     retry_after_budget: float = Field(120.0, ge=0, le=3600)
     sim_control: str | None = None
     live_model: bool = False
+    #: in-process: the user's tools the simulated model calls ("all" or names); None: only team delegation
+    exercise_tools: str | None = None
     require_env: CommaList = Field(default_factory=list)
     #: performance.load_slo: a load test by this many users (skipped when not given), for this long
     load_users: int | None = Field(None, ge=1, le=100_000)
@@ -171,6 +173,20 @@ class ReadinessSettings(CommonSettings):
     @classmethod
     def _split(cls, value: Any) -> Any:
         return split_commas(value)
+
+    @field_validator("exercise_tools", mode="before")
+    @classmethod
+    def _tool_names(cls, value: Any) -> Any:
+        if isinstance(value, list | tuple):
+            value = ",".join(str(v) for v in value)
+        if value is None or value == "":
+            return None
+        from agno_check.sim.tools import parse_policy  # pydantic only: start-up stays light
+
+        policy = parse_policy(str(value))
+        if policy.mode != "all":
+            raise ValueError("--exercise-tools takes tool names (or nothing, for all tools)")
+        return "all" if not policy.names else ",".join(policy.names)
 
     @field_validator("load_duration", mode="before")
     @classmethod

@@ -40,9 +40,9 @@ def test_cli_file_spec_report_has_the_url_report_shape_and_the_agent_checks() ->
 
 @pytest.mark.parametrize(("spec", "expected"), [
     ("tests.agents.nowhere:agent", "no module named 'tests.agents.nowhere'"),
-    ("tests.agents.basic:nope", "has no attribute 'nope' (agno Agent/Team objects in it: agent, draft_agent"),
+    ("tests.agents.basic:nope", "has no attribute 'nope' (agno Agent/Team/Workflow objects in it: agent, draft_agent"),
     ("tests.agents.broken:agent", "importing 'tests.agents.broken' failed: RuntimeError: DATABASE_URL is not set"),
-    ("tests.agents.basic:not_an_agent", "is a builtins.dict, not an agno Agent or Team"),
+    ("tests.agents.basic:not_an_agent", "is a builtins.dict, not an agno Agent, Team or Workflow"),
     ("tests/agents/missing.py:agent", "no such file 'tests/agents/missing.py'"),
 ])
 def test_bad_spec_is_one_line_and_exit_2(spec: str, expected: str) -> None:
@@ -93,7 +93,8 @@ def test_the_users_objects_and_the_process_are_restored(monkeypatch: pytest.Monk
     assert sys.stdout is stdout
 
 
-def test_runs_reach_only_the_simulated_llm_and_stand_ins_replace_other_models() -> None:
+def test_responses_models_run_on_the_simulated_llm_through_their_own_client() -> None:
+    """``"openai:gpt-4o"`` is an OpenAIResponses: it keeps its class and calls the simulator's /v1/responses."""
     from agno_check.readiness import open_target
     from agno_check.settings import ReadinessSettings, load_settings
 
@@ -103,14 +104,15 @@ def test_runs_reach_only_the_simulated_llm_and_stand_ins_replace_other_models() 
             turn = await opened.target.run("hello", "agno-check-sim-only", False)
             assert turn.ok, turn.failure_reason()
             info = opened.extras["inprocess"]
-            model = opened.agent.model  # the stand-in, for the run
+            model = opened.agent.model  # the declared model, aimed at the simulator for the run
+            assert type(model).__name__ == "OpenAIResponses"
             urls = [str(model.get_async_client().base_url), str(model.get_client().base_url)]
-            requests = opened.sim.stats()["requests"]
-            return [(s.path, s.how) for s in info.models], requests, urls
+            apis = [r["api"] for r in opened.sim.stats()["recent"]]
+            return [(s.path, s.how) for s in info.models], apis, urls
 
-    sites, requests, urls = asyncio.run(go())
-    assert sites == [("agent.model", "stand-in")]
-    assert requests >= 1  # the turn above went to the simulated LLM
+    sites, apis, urls = asyncio.run(go())
+    assert sites == [("agent.model", "sim")]
+    assert apis and set(apis) == {"responses"}  # the turn above went to the simulator's Responses API
     assert all(url.startswith("http://127.0.0.1:") for url in urls)
 
 
@@ -151,8 +153,9 @@ def test_url_targets_skip_the_agent_level_checks_without_counting_them(sim, serv
     assert report.score == 100.0 and report.gate.passed
 
 
-def test_agno_default_model_gets_a_stand_in_and_stays_unset(tmp_path: Path) -> None:
-    """No model: agno would create OpenAIResponses (the network) at run time; a stand-in runs instead."""
+def test_agno_default_model_runs_on_the_simulator_and_stays_unset(tmp_path: Path) -> None:
+    """No model: agno would create OpenAIResponses (the network) at run time; agno's default model class runs
+    on the simulator instead (no stand-in), and the user's object keeps no model."""
     (tmp_path / "bare_team.py").write_text(textwrap.dedent("""
         from agno.agent import Agent
         from agno.team import Team
@@ -163,9 +166,10 @@ def test_agno_default_model_gets_a_stand_in_and_stays_unset(tmp_path: Path) -> N
                        samples=2)
     check = result(report, "configuration.model_timeout")
     assert check.status == "fail" and "team.model agno's default OpenAIResponses" in check.detail
-    assert check.detail.count("team.model") == 1  # the stand-in is not judged as a declared model
+    assert check.detail.count("team.model") == 1  # the run's model is not judged as a declared model
     assert result(report, "performance.latency").status == "pass"  # the runs reached the simulated LLM
-    assert any("stand-in" in note and "agno's default" in note for note in report.notes)
+    assert any("simulated LLM" in note and "agno's default" in note for note in report.notes)
+    assert not any("stand-in" in note for note in report.notes)
     module = sys.modules["bare_team"]
     assert module.team.model is None and module.team.members[0].model is None
 

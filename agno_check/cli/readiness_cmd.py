@@ -85,6 +85,12 @@ def readiness(
                                                 "reliability.upstream_faults.", rich_help_panel=CHECKS)] = None,
     live_model: Annotated[bool, Opt("--live-model", help="In-process: keep the agent's real model.",
                                     rich_help_panel=CHECKS)] = False,
+    exercise_tools: Annotated[bool, Opt("--exercise-tools", help="In-process: the simulated model calls your "
+                                         "tools too (they run for real); default: only team delegation.",
+                                         rich_help_panel=CHECKS)] = False,
+    exercise_tool: Annotated[list[str] | None, Opt("--exercise-tool", metavar="NAME", help="In-process: call only "
+                                                   "these tools (repeatable, or NAME,NAME).",
+                                                   rich_help_panel=CHECKS)] = None,
     require_env: Annotated[list[str] | None, Opt(help="In-process: env vars that must be set (repeatable).",
                                                  rich_help_panel=CHECKS)] = None,
     fail_under: FailUnderOption = None,
@@ -103,6 +109,8 @@ def readiness(
     config_path = flags.pop("config")
     for key in ("insecure", "passive", "live_model", "quiet", "debug"):
         flags[key] = flags[key] or None
+    named = flags.pop("exercise_tool") or []
+    flags["exercise_tools"] = ",".join(named) if named else ("all" if flags["exercise_tools"] else None)
     return run_readiness_command(flags, config_path)
 
 
