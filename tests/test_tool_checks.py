@@ -1,0 +1,178 @@
+"""Tools, teams and workflows on the simulated model: real agno agents (OpenAIResponses, OpenAIChat, agno's
+default model) whose tools really run, in-process and served by AgentOS against ``agno-check sim-llm``.
+
+The verdicts of ``reliability.tool_errors`` and ``performance.tool_latency`` come from the agent's own client
+and the tools' own behaviour: a tool that raises, one that returns its traceback, sound ones.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import os
+import subprocess
+import sys
+from collections.abc import Iterator
+from typing import Any
+
+import pytest
+
+from tests.readiness_helpers import readiness, result
+
+TOOL_CHECKS = ["reliability.tool_errors", "performance.tool_latency"]
+
+
+@pytest.fixture(autouse=True)
+def _calls() -> Iterator[list[tuple[str, dict]]]:
+    from tests.agents import tools
+
+    tools.CALLS.clear()
+    yield tools.CALLS
+    tools.CALLS.clear()
+
+
+def test_a_tool_that_raises_is_found_and_sound_tools_are_timed(_calls: list) -> None:
+    report = readiness("tests.agents.tools:flaky", exercise_tools="all", only=TOOL_CHECKS)
+    errors = result(report, "reliability.tool_errors")
+    assert errors.status == "warn", errors
+    assert "refund_order raised ConnectionError: refunds database unreachable" in errors.detail
+    runs = errors.evidence["runs"]
+    assert {(r["tool"], r["made_to_fail"]) for r in runs} == {(t, f) for t in ("lookup_order", "refund_order")
+                                                              for f in (False, True)}
+    assert all(r["verdict"] == "answered" for r in runs)  # agno hands the exception to the model: no crash
+    assert {name for name, _ in _calls} == {"lookup_order", "refund_order"}  # the tools really ran
+    latency = result(report, "performance.tool_latency")
+    assert latency.status == "pass", latency
+    assert "lookup_order p95" in latency.detail and "tool_p95<5000" in latency.detail
+    assert latency.evidence["tools"]["lookup_order"]["calls"] >= 5
+    assert "refund_order" in latency.evidence["not_timed"]  # it never completed a call
+
+
+def test_a_traceback_in_the_answer_fails_tool_errors() -> None:
+    report = readiness("tests.agents.tools:leaky", exercise_tools="leaky_lookup", only=["reliability.tool_errors"])
+    errors = result(report, "reliability.tool_errors")
+    assert errors.status == "fail", errors
+    assert "leaky_lookup: traceback" in errors.detail
+
+
+def test_a_tool_latency_slo_is_judged() -> None:
+    report = readiness("tests.agents.tools:support", exercise_tools="lookup_order", only=["performance.tool_latency"],
+                       slo=["tool_p95<0.0001"])
+    latency = result(report, "performance.tool_latency")
+    assert latency.status == "fail" and "lookup_order p95" in latency.detail and "tool_p95<0.0001" in latency.detail
+
+
+def test_without_exercise_tools_the_tools_are_listed_not_run(_calls: list) -> None:
+    report = readiness("tests.agents.tools:support", only=TOOL_CHECKS)
+    for check_id in TOOL_CHECKS:
+        verdict = result(report, check_id)
+        assert verdict.status == "skip" and "--exercise-tools" in verdict.detail and "lookup_order" in verdict.detail
+    note = next(n for n in report.notes if n.startswith("tools not exercised"))
+    assert "agent: lookup_order" in note and "cancel_order [requires_confirmation]" in note
+    assert _calls == []
+
+
+def test_url_targets_skip_the_tool_checks(sim, serve) -> None:  # noqa: ANN001 - conftest fixtures
+    from tests.refs.agentos_app import create_agentos_app
+
+    url = serve(create_agentos_app(sim.openai_base_url)).url
+    report = readiness(url, only=TOOL_CHECKS)
+    for check_id in TOOL_CHECKS:
+        assert result(report, check_id).status == "skip"
+        assert "module:agent" in result(report, check_id).detail
+
+
+def _turn(spec: str, session_id: str, **flags: Any) -> tuple[Any, dict[str, Any]]:
+    from agno_check.readiness import open_target
+    from agno_check.settings import ReadinessSettings, load_settings
+
+    async def go() -> tuple[Any, dict[str, Any]]:
+        settings = load_settings(ReadinessSettings, {"target": spec, **flags}, "readiness")
+        async with open_target(settings) as opened:
+            turn = await opened.target.run("Where is order A-1?", session_id, False)
+            return turn, opened.sim.stats(everything=True)
+
+    return asyncio.run(go())
+
+
+def test_a_team_run_reaches_its_members_and_stores_their_runs() -> None:
+    from agno.db.base import SessionType
+
+    from tests.agents.tools import DB
+
+    session_id = f"agno-check-team-{os.getpid()}"
+    turn, stats = _turn("tests.agents.tools:team", session_id)
+    assert turn.ok, turn.failure_reason()
+    calls = [r["tool_call"] for r in stats["recent"]]
+    assert calls[0] == "delegate_task_to_member" and set(r["api"] for r in stats["recent"]) == {"responses"}
+    assert "lookup_order" not in calls  # the member's own tool is not called without --exercise-tools
+    session = DB.get_session(session_id=session_id, session_type=SessionType.TEAM)
+    members = {getattr(run, "agent_id", None) for run in session.runs}
+    assert members & {"orders", "writer"}, members  # a member run is stored in the team's session
+
+
+def test_a_workflow_runs_its_steps() -> None:
+    from agno.db.base import SessionType
+
+    from tests.agents.tools import DB
+
+    session_id = f"agno-check-flow-{os.getpid()}"
+    turn, stats = _turn("tests.agents.tools:workflow", session_id)
+    assert turn.ok, turn.failure_reason()
+    apis = [r["api"] for r in stats["recent"]]
+    assert apis[0] == "chat.completions" and "responses" in apis  # step 1 on OpenAIChat, step 2's team
+    session = DB.get_session(session_id=session_id, session_type=SessionType.WORKFLOW)
+    steps = [step.step_name for run in session.runs for step in run.step_results]
+    assert steps == ["lookup", "reply"]
+
+
+def test_workflow_readiness_judges_it_instead_of_exit_2() -> None:
+    report = readiness("tests.agents.tools:workflow", only=["performance.latency", "configuration.model_timeout"],
+                       samples=2)
+    assert result(report, "performance.latency").status == "pass"
+    timeout = result(report, "configuration.model_timeout")
+    assert "workflow.steps[1].team.model" in timeout.detail  # the team step's missing model is agno's default
+    assert any("in-process workflow 'order-flow'" in note for note in report.notes)
+
+
+# ------------------------------------------------------------------------------------------ served by AgentOS
+
+
+def test_agentos_app_on_sim_llm_through_openai_base_url(serve) -> None:  # noqa: ANN001
+    """A served app as its users run it: models from the environment (OPENAI_BASE_URL at ``agno-check
+    sim-llm``), an OpenAIResponses agent, an OpenAIChat agent and a team; readiness judges the URL."""
+    proc = subprocess.Popen([sys.executable, "-m", "agno_check", "sim-llm", "--port", "0", "--ttft", "20ms", "--tps",
+                             "500", "--tokens", "8", "--tools", "team"], stdout=subprocess.PIPE,
+                            stderr=subprocess.PIPE, text=True, env={**os.environ, "AGNO_TELEMETRY": "false"})
+    try:
+        url = proc.stdout.readline().split(" at ", 1)[1].split(" ", 1)[0]  # type: ignore[union-attr]
+        os.environ["OPENAI_BASE_URL"], os.environ["OPENAI_API_KEY"] = f"{url}/v1", "sim-key"
+        from agno.agent import Agent
+        from agno.models.openai import OpenAIChat
+        from agno.os import AgentOS
+        from agno.team import Team
+
+        responses_agent = Agent(id="default-model", name="Default", telemetry=False)  # agno's OpenAIResponses
+        chat_agent = Agent(id="chat", name="Chat", model=OpenAIChat(id="gpt-4o-mini"), telemetry=False)
+        crew = Team(id="crew", name="Crew", members=[Agent(id="m1", name="M1", role="helps", telemetry=False)],
+                    telemetry=False)
+        app = AgentOS(agents=[responses_agent, chat_agent], teams=[crew], telemetry=False).get_app()
+        base = serve(app).url
+        import httpx
+
+        with httpx.Client(base_url=base, timeout=30, trust_env=False) as http:
+            for path in ("/agents/default-model/runs", "/agents/chat/runs", "/teams/crew/runs"):
+                answer = http.post(path, data={"message": "hello", "stream": "false"})
+                assert answer.status_code == 200 and answer.json()["status"] == "COMPLETED", answer.text[:300]
+            stats = httpx.get(f"{url}/_sim/stats?all=true", trust_env=False).json()
+        apis = [(r["api"], r["tool_call"]) for r in stats["recent"]]
+        assert apis[0] == ("responses", None) and apis[1] == ("chat.completions", None)
+        assert ("responses", "delegate_task_to_member") in apis[2:] and len(apis) >= 4  # the member ran too
+        report = readiness(base, agent_id="default-model", only=["performance.latency", "performance.ttft"],
+                           samples=3)
+        assert result(report, "performance.latency").status == "pass"
+        assert result(report, "performance.ttft").status == "pass"
+    finally:
+        os.environ.pop("OPENAI_BASE_URL", None)
+        os.environ.pop("OPENAI_API_KEY", None)
+        proc.terminate()
+        proc.wait(timeout=15)
