@@ -176,3 +176,14 @@ def test_agentos_app_on_sim_llm_through_openai_base_url(serve) -> None:  # noqa:
         os.environ.pop("OPENAI_API_KEY", None)
         proc.terminate()
         proc.wait(timeout=15)
+
+
+def test_upstream_faults_are_judged_on_the_responses_client_s_own_retries_and_timeout() -> None:
+    """In-process OpenAIResponses with max_retries=2, timeout=20: the SDK retries a 429 and a 500 (2 model
+    requests each, seen by the simulator), and its 20 s timeout outlives a 10 s bound: a hang."""
+    report = readiness("tests.agents.tools:support", only=["reliability.upstream_faults"], timeout=10)
+    check = result(report, "reliability.upstream_faults")
+    probes = {p["fault"]: p for p in check.evidence["probes"]}
+    assert probes["model 429"]["verdict"] == probes["model 500"]["verdict"] == "answered"
+    assert probes["model 429"]["model_requests"] == probes["model 500"]["model_requests"] == 2
+    assert probes["model timeout"]["verdict"] == "hang" and check.status == "fail"
