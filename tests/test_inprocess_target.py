@@ -184,3 +184,16 @@ def test_a_module_that_hangs_at_import_is_exit_2_within_the_run_bound(tmp_path: 
     lines = [line for line in result.stderr.splitlines() if line.strip()]
     assert len(lines) == 1 and "did not finish within 3 s" in lines[0], result.stderr
     assert time.monotonic() - started < 60  # bounded by --max-time, not by the module
+
+
+def test_an_agno_outside_the_supported_range_is_one_line_and_exit_2(tmp_path: Path) -> None:
+    """A fake ``agno-2.9.0.dist-info`` first on the path: importlib.metadata reports agno 2.9.0, as it would
+    for a user whose own pin won."""
+    info = tmp_path / "agno-2.9.0.dist-info"
+    info.mkdir()
+    (info / "METADATA").write_text("Metadata-Version: 2.1\nName: agno\nVersion: 2.9.0\n")
+    root = str(Path(__file__).resolve().parents[1])
+    run = run_cli("readiness", "tests/agents/basic.py:agent", env={"PYTHONPATH": f"{tmp_path}{os.pathsep}{root}"})
+    assert run.code == 2
+    lines = run.stderr.strip().splitlines()
+    assert len(lines) == 1 and "agno 2.9.0 is installed; agno-check supports agno>=3.0,<4" in lines[0], run.stderr

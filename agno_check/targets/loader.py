@@ -177,7 +177,11 @@ def _candidates(module: Any) -> str:
 
 
 def load_agent(spec: str, bound_s: float | None = None) -> tuple[Any, str]:
-    """The agno Agent, Team or Workflow ``spec`` names, and its kind; UsageError for anything else."""
+    """The agno Agent, Team or Workflow ``spec`` names, and its kind; UsageError for anything else (an agno
+    outside the supported range included)."""
+    from agno_check.targets.agno_version import require_supported_agno
+
+    require_supported_agno()
     obj = import_object(spec, bound_s)
     kind = agent_kind(obj)
     if kind is not None:
