@@ -197,3 +197,37 @@ def test_an_agno_outside_the_supported_range_is_one_line_and_exit_2(tmp_path: Pa
     assert run.code == 2
     lines = run.stderr.strip().splitlines()
     assert len(lines) == 1 and "agno 2.9.0 is installed; agno-check supports agno>=3.0,<4" in lines[0], run.stderr
+
+
+def test_a_provider_speaking_neither_api_gets_a_stand_in_named_in_the_report(tmp_path: Path) -> None:
+    """A model class of the user's own (as for Claude or Gemini): neither chat completions nor Responses, so the
+    runs use an OpenAIChat stand-in with its timeout and retries, and the report names it."""
+    (tmp_path / "own_provider.py").write_text(textwrap.dedent("""
+        from dataclasses import dataclass
+
+        from agno.agent import Agent
+        from agno.models.base import Model
+
+
+        @dataclass
+        class HouseModel(Model):
+            id: str = "house-1"
+            name: str = "HouseModel"
+            provider: str = "House"
+            timeout: float = 15.0
+            max_retries: int = 1
+
+            def invoke(self, *a, **k): raise RuntimeError("the real provider must not be called")
+            async def ainvoke(self, *a, **k): raise RuntimeError("the real provider must not be called")
+            def invoke_stream(self, *a, **k): raise RuntimeError("the real provider must not be called")
+            async def ainvoke_stream(self, *a, **k): raise RuntimeError("the real provider must not be called")
+            def _parse_provider_response(self, *a, **k): raise RuntimeError("unused")
+            def _parse_provider_response_delta(self, *a, **k): raise RuntimeError("unused")
+
+
+        agent = Agent(id="house", model=HouseModel(), telemetry=False)
+    """))
+    report = readiness(f"{tmp_path}/own_provider.py:agent", only=["performance.latency"], samples=2)
+    assert result(report, "performance.latency").status == "pass"  # the stand-in answered every run
+    note = next(n for n in report.notes if "stand-in" in n)
+    assert "agent.model: HouseModel(id='house-1')" in note

@@ -187,3 +187,11 @@ def test_upstream_faults_are_judged_on_the_responses_client_s_own_retries_and_ti
     assert probes["model 429"]["verdict"] == probes["model 500"]["verdict"] == "answered"
     assert probes["model 429"]["model_requests"] == probes["model 500"]["model_requests"] == 2
     assert probes["model timeout"]["verdict"] == "hang" and check.status == "fail"
+
+
+def test_a_bad_tool_name_is_one_line_and_exit_2() -> None:
+    from tests.conftest import run_cli
+
+    run = run_cli("readiness", "tests/agents/tools.py:support", "--exercise-tool", "lookup order!")
+    assert run.code == 2 and len(run.stderr.strip().splitlines()) == 1, run.stderr
+    assert "bad tool policy" in run.stderr and "Traceback" not in run.stderr
