@@ -195,3 +195,12 @@ def test_a_bad_tool_name_is_one_line_and_exit_2() -> None:
     run = run_cli("readiness", "tests/agents/tools.py:support", "--exercise-tool", "lookup order!")
     assert run.code == 2 and len(run.stderr.strip().splitlines()) == 1, run.stderr
     assert "bad tool policy" in run.stderr and "Traceback" not in run.stderr
+
+
+def test_a_team_keeps_its_session_while_it_delegates() -> None:
+    """tests/agents/team.py keeps history (add_history_to_context): delegating by default must not make its
+    session look lost; tests/agents/tools.py's team keeps none, and is found."""
+    for spec, expected in (("tests.agents.team:team", "pass"), ("tests.agents.tools:team", "fail")):
+        report = readiness(spec, only=["reliability.session_continuity"])
+        verdict = result(report, "reliability.session_continuity")
+        assert verdict.status == expected, (spec, verdict)

@@ -183,15 +183,18 @@ def plan(state: SimState, record: RequestRecord, request: dict[str, Any], fault:
          limit: Any = None) -> Plan:
     """Decide the whole answer before the first byte: text or a tool call, its pace, a broken stream's cut."""
     profile = state.latency
-    call = tools.decide(record.messages, request.get("tools"), state.tools, state.seed)
-    used = tools.answer_with_results(record.messages) if call is None else None
-    if call is not None:
-        reply = naive.Answer("tool_call", call.arguments)
-        record.tool_call = call.name
-    elif used is not None and not naive.answer(record.messages, state.seed, (1, 1)).kind == "leak":
-        reply = naive.Answer("tool_result", used)
-    else:
-        reply = naive.answer(record.messages, state.seed, profile.output_tokens.as_tuple())
+    # What the conversation itself answers (a leak, a recalled or acknowledged fact) the naive model says
+    # directly, as a model with the history would; only a task it cannot answer from the history gets a tool.
+    reply = naive.answer(record.messages, state.seed, profile.output_tokens.as_tuple())
+    call = None
+    if reply.kind == "filler":
+        call = tools.decide(record.messages, request.get("tools"), state.tools, state.seed)
+        used = tools.answer_with_results(record.messages) if call is None else None
+        if call is not None:
+            reply = naive.Answer("tool_call", call.arguments)
+            record.tool_call = call.name
+        elif used is not None:
+            reply = naive.Answer("tool_result", used)
     pieces = re.findall(r"\s*\S+", reply.text.strip())
     finish_reason = "tool_calls" if call is not None else "stop"
     if call is None and isinstance(limit, int) and 0 < limit < len(pieces):

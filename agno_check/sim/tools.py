@@ -8,9 +8,11 @@ Why a policy, and why ``all`` is opt-in: a user's tools run for real (they write
 ``none`` calls nothing; ``team`` calls only agno's own delegation tools (``delegate_task_to_member(s)``), so a
 Team's members run; ``all`` calls any offered tool, or only the ``names`` given.
 
-The naive model calls one tool per user turn: when no tool result has come back since the last user message,
-it calls a tool (chosen and filled in deterministically from ``sha256(seed, messages)``, arguments valid by
-the tool's JSON schema); once a result has come back, it answers with it.
+The naive model calls one tool per user turn, and only for a task the conversation does not answer (a leak
+request, a fact stated or asked about earlier is answered directly, as a model with the history would):
+when no tool result has come back since the last user message, it calls a tool (chosen and filled in
+deterministically from ``sha256(seed, messages)``, arguments valid by the tool's JSON schema); once a result
+has come back, it answers with it.
 """
 
 from __future__ import annotations
