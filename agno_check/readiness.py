@@ -1,7 +1,8 @@
 """The readiness engine: open the target, one preflight turn, run the selected checks, build the report.
 
 Exit 2 is decided here, before the checks start (the preflight); once they run, whatever the target does is a
-check status and the exit code comes from the gate.
+check status and the exit code comes from the gate. A directory TARGET has neither server nor preflight: its
+deployment files are judged alone (``agno_check/project/run.py``); ``--project DIR`` adds them to a normal run.
 """
 
 from __future__ import annotations
@@ -15,11 +16,11 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any
 
-from agno_check.checks.context import CheckContext
+from agno_check.checks.context import CheckContext, ProgressHooks
 from agno_check.checks.registry import CheckSpec, load_catalogue, select
 from agno_check.checks.runner import run_checks
 from agno_check.errors import TargetError, UsageError
-from agno_check.report.model import CheckResult, ReadinessReport
+from agno_check.report.model import CheckResult, EgressEntry, ReadinessReport
 from agno_check.settings import ReadinessSettings
 from agno_check.targets.credentials import Credentials, Redactor
 from agno_check.targets.detect import ProfileOptions, resolve_profile
@@ -113,9 +114,11 @@ async def run_readiness(
     on_result: Callable[[CheckResult], None] | None = None,
     *,
     sim: Any = None,
+    progress: ProgressHooks | None = None,
 ) -> ReadinessReport:
     """Run the checklist. ``sim``: a handle on the model upstream the target uses (the demo passes its simulated
-    LLM), for checks that inject upstream faults."""
+    LLM), for checks that inject upstream faults. ``progress``: told when each check starts and when the run
+    waits (a 429's Retry-After), for a live display."""
     catalogue = load_catalogue()
     specs = select(catalogue, settings.only, settings.skip)  # exit 2 on an unknown id, before any traffic
     from agno_check.slo import parse_slos
@@ -125,12 +128,20 @@ async def run_readiness(
         from agno_check.sim_control import SimControl
 
         sim = SimControl(settings.sim_control)
+    from agno_check.project import run as project_run
+
+    spec = parse_target(settings.target) if settings.target else None
+    if spec is not None and spec.kind == "project":  # deployment files only: no server, no preflight
+        return await project_run.run_directory(settings, spec.value, specs, spec.guessed, on_start, on_result,
+                                               progress)
+    project = project_run.load_for(settings)  # --project DIR: read before any traffic (exit 2 when empty)
     started_at = datetime.now(UTC)
     started = time.perf_counter()
     async with open_target(settings) as opened:
         ctx = CheckContext(settings=settings, target=opened.target, redact=redactor_for(settings),
                            target_kind=opened.kind, agent=opened.agent, sim=sim or opened.sim,
-                           extras=opened.extras)
+                           extras=opened.extras, progress=progress or ProgressHooks())
+        project_run.attach(ctx.extras, project, opened.notes)
         await preflight(ctx)
         if on_start:
             on_start(opened, specs)
@@ -151,12 +162,16 @@ async def run_readiness(
         duration_ms=(time.perf_counter() - started) * 1000.0, results=results, fail_under=settings.fail_under,
         fail_on=settings.fail_on, settings=settings.echo(), notes=notes,
     )
+    guard = getattr(opened.extras.get("inprocess"), "egress", None)
+    if guard is not None:  # an in-process run: what its code tried to reach off the machine
+        report.egress = [EgressEntry(**a.as_dict()) for a in guard.attempts()]
     if ctx.extras.get("max_time_reached"):
         report.gate.passed = False
         report.gate.reasons.append(f"the run's bound (--max-time {settings.max_time:g} s) was reached before "
                                    "every check finished")
     if interrupted:
         report.interrupted = True
+        report.interrupted_checks = [s.id for s in specs[len(results):]]
         report.gate.passed = False
         report.gate.reasons.append(f"interrupted after {len(results)} of {len(specs)} checks")
     return report

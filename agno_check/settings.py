@@ -136,7 +136,7 @@ class CommonSettings(BaseSettings):
     def echo(self) -> dict[str, Any]:
         """What shaped the run, for the report's ``settings``; never credentials."""
         hidden = {"token", "token_b", "jwt_secret", "header", "format", "output", "junit", "markdown", "quiet",
-                  "debug", "html", "csv"}
+                  "verbose", "debug", "html", "csv"}
         return {k: v for k, v in self.model_dump(mode="json").items() if k not in hidden and v not in (None, [])}
 
 
@@ -164,12 +164,20 @@ class ReadinessSettings(CommonSettings):
     live_model: bool = False
     #: in-process: the user's tools the simulated model calls ("all" or names); None: only team delegation
     exercise_tools: str | None = None
+    #: in-process: hosts (names, addresses or networks) the agent's code may reach off the machine
+    allow_egress: CommaList = Field(default_factory=list)
     require_env: CommaList = Field(default_factory=list)
     #: performance.load_slo: a load test by this many users (skipped when not given), for this long
     load_users: int | None = Field(None, ge=1, le=100_000)
     load_duration: float = Field(30.0, gt=0, le=86400)
+    #: a project directory whose deployment files (Dockerfile, compose, manifests) the deployment checks read
+    project: str | None = None
+    #: the compose file the deployment uses, relative to the project (default: chosen by name)
+    compose_file: str | None = None
+    #: the terminal report also shows the full table of every check
+    verbose: bool = False
 
-    @field_validator("only", "skip", "require_env", mode="before")
+    @field_validator("only", "skip", "require_env", "allow_egress", mode="before")
     @classmethod
     def _split(cls, value: Any) -> Any:
         return split_commas(value)

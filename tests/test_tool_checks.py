@@ -204,3 +204,31 @@ def test_a_team_keeps_its_session_while_it_delegates() -> None:
         report = readiness(spec, only=["reliability.session_continuity"])
         verdict = result(report, "reliability.session_continuity")
         assert verdict.status == expected, (spec, verdict)
+
+
+def test_a_tool_that_needs_the_network_is_refused_and_reported_not_exercised(monkeypatch, _calls) -> None:  # noqa: ANN001
+    """127.0.0.2 made "outside" by the egress policy, with a listener there that must see no connection."""
+    import ipaddress
+    import socket
+
+    from agno_check.targets import egress
+
+    listener = socket.socket()
+    listener.bind(("127.0.0.2", 0))
+    listener.listen(4)
+    listener.settimeout(0.1)
+    monkeypatch.setattr(egress, "DEFAULT_ALLOWED_NETWORKS",
+                        (ipaddress.ip_network("127.0.0.1/32"), ipaddress.ip_network("::1/128")))
+    monkeypatch.setenv("OUTSIDE_URL", f"http://127.0.0.2:{listener.getsockname()[1]}")
+    try:
+        report = readiness("tests.agents.tools:online", exercise_tools="all", only=["reliability.tool_errors"])
+        with pytest.raises(OSError):
+            listener.accept()  # nothing reached the "outside" address
+    finally:
+        listener.close()
+    errors = result(report, "reliability.tool_errors")
+    assert errors.status == "pass", errors  # lookup_order is sound; fetch_rates is not judged
+    assert "not exercised, they need the network (refused by the egress guard): fetch_rates (127.0.0.2" \
+        in errors.detail
+    assert errors.evidence["not_exercised_needs_network"][0]["tool"] == "fetch_rates"
+    assert ("fetch_rates", {"currency": "sample"}) in _calls  # it ran, and was refused at the socket

@@ -62,6 +62,11 @@ class ToolRun:
     def bad(self) -> bool:
         return self.verdict in ("traceback", "hang", "crash")
 
+    @property
+    def egress(self) -> str | None:
+        """The host the egress guard refused when the tool ran: the tool needs the network."""
+        return next((c.egress for c in self.calls if c.egress), None)
+
     def evidence(self) -> dict[str, Any]:
         item: dict[str, Any] = {"tool": self.tool, "made_to_fail": self.injected, "verdict": self.verdict,
                                 "detail": self.detail, "elapsed_ms": round(self.elapsed_ms, 1)}
@@ -70,6 +75,8 @@ class ToolRun:
             errors = [c.error for c in self.calls if c.error]
             if errors:
                 item["tool_errors"] = errors[:3]
+        if self.egress:
+            item["egress_refused"] = self.egress
         return item
 
 

@@ -29,6 +29,7 @@ from agno_check.cli.options import (
     SkipOption,
     SloOption,
     TimeoutOption,
+    VerboseOption,
 )
 
 Opt = typer.Option
@@ -36,7 +37,8 @@ Opt = typer.Option
 
 def readiness(
     target: Annotated[str | None, typer.Argument(
-        help="http(s)://host[:port], host:port, package.module:agent or path/to/file.py:agent.")] = None,
+        help="http(s)://host[:port], host:port, package.module:agent, path/to/file.py:agent, or a project "
+             "directory (its deployment files only).")] = None,
     profile: Annotated[str | None, Opt(help="auto, agentos, openai or json.", rich_help_panel=COMMON)] = None,
     agent_id: Annotated[str | None, Opt(help="AgentOS agent id (default: the first of GET /agents).",
                                         rich_help_panel=COMMON)] = None,
@@ -91,8 +93,16 @@ def readiness(
     exercise_tool: Annotated[list[str] | None, Opt("--exercise-tool", metavar="NAME", help="In-process: call only "
                                                    "these tools (repeatable, or NAME,NAME).",
                                                    rich_help_panel=CHECKS)] = None,
+    allow_egress: Annotated[list[str] | None, Opt(help="In-process: a host the agent's code may reach off this "
+                                                       "machine (repeatable; every other one is refused).",
+                                                  rich_help_panel=CHECKS)] = None,
     require_env: Annotated[list[str] | None, Opt(help="In-process: env vars that must be set (repeatable).",
                                                  rich_help_panel=CHECKS)] = None,
+    project: Annotated[str | None, Opt(help="Also judge this directory's deployment files (Dockerfile, compose, "
+                                            "Kubernetes manifests).", rich_help_panel=CHECKS)] = None,
+    compose_file: Annotated[str | None, Opt(help="The compose file the deployment uses (default: chosen by name; "
+                                                 "local-development files are not judged).",
+                                            rich_help_panel=CHECKS)] = None,
     fail_under: FailUnderOption = None,
     fail_on: FailOnOption = None,
     format: FormatOption = None,
@@ -102,12 +112,13 @@ def readiness(
     config: Annotated[str | None, Opt(help="Config file (default: agno-check.toml or pyproject.toml).",
                                       rich_help_panel=GATE)] = None,
     quiet: QuietOption = False,
+    verbose: VerboseOption = False,
     debug: DebugOption = False,
 ) -> int:
     """Run the readiness checklist and print a scored report. Exit 0 gate passed, 1 failed, 2 could not run."""
     flags = dict(locals())
     config_path = flags.pop("config")
-    for key in ("insecure", "passive", "live_model", "quiet", "debug"):
+    for key in ("insecure", "passive", "live_model", "quiet", "verbose", "debug"):
         flags[key] = flags[key] or None
     named = flags.pop("exercise_tool") or []
     flags["exercise_tools"] = ",".join(named) if named else ("all" if flags["exercise_tools"] else None)
@@ -132,13 +143,17 @@ def report_readiness(settings: Any, sim: Any = None) -> int:
     from agno_check.readiness import run_readiness
     from agno_check.report.junit import render_junit
     from agno_check.report.markdown import render_markdown
-    from agno_check.report.terminal import render_terminal
+    from agno_check.report.terminal import render_short, render_terminal
 
     progress = ReadinessProgress(enabled=not settings.quiet,
                                  notes_in_report=(settings.format or "rich") == "rich" and not settings.output)
-    report = asyncio.run(run_readiness(settings, on_start=progress.start, on_result=progress.result, sim=sim))
+    try:
+        report = asyncio.run(run_readiness(settings, on_start=progress.start, on_result=progress.result, sim=sim,
+                                           progress=progress))
+    finally:
+        progress.stop()  # the live line ends before the report (or an error line) prints
     emit(report, settings, {"json": lambda r: r.to_json(), "junit": render_junit, "markdown": render_markdown},
-         render_terminal)
+         lambda r, console: render_terminal(r, console, verbose=settings.verbose), render_short)
     if report.interrupted:
         return ExitCode.INTERRUPTED
     return ExitCode.OK if report.gate.passed else ExitCode.GATE_FAILED

@@ -83,11 +83,20 @@ def decide_gate(results: list[CheckResult], score: float | None, fail_under: flo
     return Gate(passed=not reasons, fail_under=fail_under, fail_on=fail_on, reasons=reasons)
 
 
+class EgressEntry(BaseModel):
+    """A connection an in-process run's code tried to open off the machine (refused unless allowed)."""
+
+    host: str
+    port: int | None = None
+    opened_by: str
+    count: int = Field(1, ge=1)
+
+
 class ReadinessReport(BaseModel):
     schema_: Literal["agno-check/readiness/v1"] = Field("agno-check/readiness/v1", alias="schema")
     tool: Tool = Field(default_factory=Tool)
     target: str
-    profile: Literal["agentos", "openai", "json", "inprocess"]
+    profile: Literal["agentos", "openai", "json", "inprocess", "project"]
     started_at: datetime
     duration_ms: float = Field(ge=0)
     score: float = Field(ge=0, le=100)
@@ -98,6 +107,11 @@ class ReadinessReport(BaseModel):
     notes: list[str] = Field(default_factory=list)
     #: Ctrl-C stopped the run; the checks above are what was measured before it (exit 130)
     interrupted: bool = False
+    #: with ``interrupted``: the selected checks that had not finished (the schema's statuses have no
+    #: "interrupted", so they are listed here rather than in ``checks``)
+    interrupted_checks: list[str] = Field(default_factory=list)
+    #: in-process runs: connections the agent's code tried off the machine (optional; absent for URL targets)
+    egress: list[EgressEntry] | None = None
 
     model_config = {"populate_by_name": True}
 
@@ -114,4 +128,4 @@ class ReadinessReport(BaseModel):
                    checks=results, settings=settings or {}, notes=notes or [])
 
     def to_json(self) -> str:
-        return self.model_dump_json(by_alias=True, indent=2)
+        return self.model_dump_json(by_alias=True, indent=2, exclude={"egress"} if self.egress is None else None)

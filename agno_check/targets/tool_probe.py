@@ -7,6 +7,10 @@ hand on the call itself. The probe is a thin ``functools.wraps`` wrapper (agno r
 docstring and signature through it, as before) put in place of the tool for the run and undone with the
 other patches: plain functions in ``tools=[...]``, ``@tool`` ``Function`` objects and ``Toolkit`` functions.
 Generator tools are listed but not wrapped (their time is spread over the stream).
+
+A tool that needs the network is refused by the egress guard (``targets/egress.py``): the probe notes the
+refused host (from the exception chain, or from a refusal recorded during the call when the tool caught it),
+so the checks report the tool as not exercised rather than judging a tool that never got to do its work.
 """
 
 from __future__ import annotations
@@ -48,6 +52,7 @@ class ToolCallRecord:
     duration_s: float
     error: str | None  # "ExcType: message" when the tool raised, injected failures included
     injected: bool = False
+    egress: str | None = None  # the host the egress guard refused during the call, if any
 
 
 @dataclass
@@ -57,6 +62,7 @@ class ToolProbes:
     tools: list[ToolInfo] = field(default_factory=list)
     calls: list[ToolCallRecord] = field(default_factory=list)
     failing: set[str] = field(default_factory=set)
+    guard: Any = None  # the egress guard of the run, when one is active
     _lock: threading.Lock = field(default_factory=threading.Lock)
 
     def names(self) -> list[str]:
@@ -75,6 +81,28 @@ class ToolProbes:
         with self._lock:
             self.calls.append(record)
 
+    def refusals(self) -> int:
+        """How many connections the egress guard has refused so far."""
+        if self.guard is None:
+            return 0
+        return sum(attempt.count for attempt in self.guard.attempts() if attempt.refused)
+
+    def refused_host(self, error: BaseException | None, refusals_before: int) -> str | None:
+        """The host the guard refused during a call: from the exception chain, else the newest refusal."""
+        from agno_check.targets.egress import EgressRefused
+
+        seen: set[int] = set()
+        while error is not None and id(error) not in seen:
+            seen.add(id(error))
+            if isinstance(error, EgressRefused):
+                text = str(error)
+                return text.split("connection to ", 1)[1].split(" ", 1)[0] if "connection to " in text else "?"
+            error = error.__cause__ or error.__context__
+        if self.guard is not None and self.refusals() > refusals_before:
+            refused = [a for a in self.guard.attempts() if a.refused]
+            return refused[0].host if refused else "?"
+        return None
+
     def wrap(self, name: str, func: Any) -> Any:
         """``func`` inside a probe: timed, recorded, raising ``InjectedToolFailure`` while ``name`` is failing."""
         probes = self
@@ -83,36 +111,37 @@ class ToolProbes:
             if name in probes.failing:
                 raise InjectedToolFailure(f"{INJECTED} {name!r}")
 
-        def done(start: float, error: BaseException | None) -> None:
+        def done(start: float, error: BaseException | None, refusals_before: int) -> None:
             text = f"{type(error).__name__}: {error}" if error is not None else None
             probes._record(ToolCallRecord(name, time.perf_counter() - start, text,
-                                          isinstance(error, InjectedToolFailure)))
+                                          isinstance(error, InjectedToolFailure),
+                                          probes.refused_host(error, refusals_before)))
 
         if inspect.iscoroutinefunction(func):
             @functools.wraps(func)
             async def async_probe(*args: Any, **kwargs: Any) -> Any:
-                start = time.perf_counter()
+                start, refusals = time.perf_counter(), probes.refusals()
                 try:
                     fail_if_asked()
                     result = await func(*args, **kwargs)
                 except BaseException as exc:
-                    done(start, exc)
+                    done(start, exc, refusals)
                     raise
-                done(start, None)
+                done(start, None, refusals)
                 return result
 
             return async_probe
 
         @functools.wraps(func)
         def probe(*args: Any, **kwargs: Any) -> Any:
-            start = time.perf_counter()
+            start, refusals = time.perf_counter(), probes.refusals()
             try:
                 fail_if_asked()
                 result = func(*args, **kwargs)
             except BaseException as exc:
-                done(start, exc)
+                done(start, exc, refusals)
                 raise
-            done(start, None)
+            done(start, None, refusals)
             return result
 
         return probe
@@ -122,13 +151,13 @@ def _wrappable(func: Any) -> bool:
     return callable(func) and not (inspect.isgeneratorfunction(func) or inspect.isasyncgenfunction(func))
 
 
-def install(nodes: list[Any], patches: Any) -> ToolProbes:
+def install(nodes: list[Any], patches: Any, guard: Any = None) -> ToolProbes:
     """List every user tool of the agents and teams in ``nodes`` and put a probe around each (``patches``
     undoes it). MCP toolkits and other tools whose functions appear only at run time are not listed."""
     from agno.tools.function import Function
     from agno.tools.toolkit import Toolkit
 
-    probes = ToolProbes()
+    probes = ToolProbes(guard=guard)
     for node in nodes:
         tools = getattr(node.obj, "tools", None)
         if not isinstance(tools, list) or not tools:

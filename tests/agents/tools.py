@@ -69,3 +69,17 @@ team = Team(id="order-team", name="Order team", members=[orders_member, writer_m
 
 workflow = Workflow(id="order-flow", name="Order flow", db=DB, telemetry=False,
                     steps=[Step(name="lookup", agent=chat_support), Step(name="reply", team=team)])
+
+
+def fetch_rates(currency: str) -> str:
+    """Exchange rates from a web API (OUTSIDE_URL: the tests point it at an address made "outside")."""
+    import os
+
+    import httpx
+
+    CALLS.append(("fetch_rates", {"currency": currency}))
+    return httpx.get(f"{os.environ.get('OUTSIDE_URL', 'http://127.0.0.2:9')}/rates/{currency}", timeout=5).text
+
+
+online = Agent(id="online", name="Online", model=_responses(), tools=[lookup_order, fetch_rates], db=DB,
+               telemetry=False)

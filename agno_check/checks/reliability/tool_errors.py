@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from agno_check.checks._tools import ToolRun, exercised_tools, run_with_tool
 from agno_check.checks.context import CheckContext
-from agno_check.checks.outcome import Outcome, errored, failed, passed, warned
+from agno_check.checks.outcome import Outcome, errored, failed, passed, skipped, warned
 from agno_check.checks.registry import check
 from agno_check.errors import TargetError
 
@@ -19,7 +19,9 @@ async def tool_errors(ctx: CheckContext) -> Outcome:
     Workflow's delegation always), each exercised tool is called once with arguments valid by its JSON schema
     and once made to fail (agno-check's probe around the tool raises). Both runs must end with an answer or a
     clean error within ``--timeout``. A run that hangs, breaks the connection or puts a Python traceback in
-    the answer fails; a tool that raises on its own with valid arguments warns, naming the exception.
+    the answer fails; a tool that raises on its own with valid arguments warns, naming the exception. A tool
+    that needs the network (a web search, ``MCPTools(url=...)``) is refused by the in-process egress guard: it
+    is reported as not exercised, not judged.
 
     Why it matters: tools call databases, APIs and files, and those fail. agno hands a tool's exception to the
     model as the tool's result, but a tool that blocks without a timeout hangs the whole run, and an error
@@ -41,19 +43,26 @@ async def tool_errors(ctx: CheckContext) -> Outcome:
                        runs=[r.evidence() for r in runs])
     evidence = {"runs": [r.evidence() for r in runs], "tools": names[:MAX_TOOLS],
                 "not_probed": names[MAX_TOOLS:]}
-    reached = [r for r in runs if r.verdict != "not reached"]
+    offline = sorted({r.tool: r.egress for r in runs if r.egress and not r.injected}.items())
+    evidence["not_exercised_needs_network"] = [{"tool": t, "refused": host} for t, host in offline]
+    needs_network = {t for t, _ in offline}
+    unexercised = (f"; not exercised, they need the network (refused by the egress guard): "
+                   f"{', '.join(f'{t} ({host})' for t, host in offline)}") if offline else ""
+    reached = [r for r in runs if r.verdict != "not reached" and r.tool not in needs_network]
+    if not reached and offline:
+        return skipped(f"no tool could be exercised{unexercised}", **evidence)
     if not reached:
         return errored(f"the simulated model called none of {', '.join(names)} in the runs: are the tools "
                        "offered to the model?", **evidence)
     bad = [r for r in reached if r.bad]
     if bad:
         said = "; ".join(f"{r.tool}{' (made to fail)' if r.injected else ''}: {r.verdict}, {r.detail}" for r in bad)
-        return failed(f"{len(bad)} of {len(reached)} tool runs mishandled: {said}", **evidence)
+        return failed(f"{len(bad)} of {len(reached)} tool runs mishandled: {said}{unexercised}", **evidence)
     raising = [r for r in reached if not r.injected and any(c.error and not c.injected for c in r.calls)]
     if raising:
         said = "; ".join(f"{r.tool} raised {next(c.error for c in r.calls if c.error)}" for r in raising)
         return warned(f"{len(raising)} tool(s) raised with schema-valid arguments: {said} (the runs still "
-                      "ended cleanly)", **evidence)
+                      f"ended cleanly){unexercised}", **evidence)
     tools = sorted({r.tool for r in reached})
     return passed(f"{len(tools)} tool(s) ({', '.join(tools)}) answered normally and ended cleanly when made "
-                  f"to fail ({len(reached)} runs)", **evidence)
+                  f"to fail ({len(reached)} runs){unexercised}", **evidence)
