@@ -53,8 +53,10 @@ def attach(extras: dict[str, Any], project: Project | None, notes: list[str]) ->
 
 async def run_directory(settings: Any, directory: str, specs: list[Any], chosen_note: str | None,
                         on_start: Callable[[Any, list[Any]], None] | None,
-                        on_result: Callable[[Any], None] | None, progress: Any = None) -> Any:
-    """The deployment checks of ``specs`` against a directory alone."""
+                        on_result: Callable[[Any], None] | None, progress: Any = None, *,
+                        adoption: Any = None) -> Any:
+    """The deployment checks of ``specs`` against a directory alone. ``adoption``: the policy and baseline
+    (``report/adoption.py``), read before the run."""
     from agno_check.checks.context import CheckContext, ProgressHooks
     from agno_check.checks.runner import run_checks
     from agno_check.readiness import redactor_for
@@ -80,11 +82,12 @@ async def run_directory(settings: Any, directory: str, specs: list[Any], chosen_
         await run_checks(ctx, chosen, on_result, results)
     except asyncio.CancelledError:
         interrupted = True
-    notes = [ctx.redact(n) for n in opened.notes]
+    adopted_notes, baseline = adoption.apply(results) if adoption is not None else ([], None)
+    notes = [ctx.redact(n) for n in opened.notes] + adopted_notes
     report = ReadinessReport.build(
         target=directory, profile=PROFILE, started_at=started_at, duration_ms=(time.perf_counter() - started) * 1000,
         results=results, fail_under=settings.fail_under, fail_on=settings.fail_on, settings=settings.echo(),
-        notes=notes)
+        notes=notes, baseline=baseline)
     if interrupted:
         report.interrupted = True
         report.interrupted_checks = [s.id for s in chosen[len(results):]]
