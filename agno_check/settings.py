@@ -168,6 +168,8 @@ class ReadinessSettings(CommonSettings):
     retry_after_budget: float = Field(120.0, ge=0, le=3600)
     sim_control: str | None = None
     live_model: bool = False
+    #: in-process: the user's tools the simulated model calls ("all" or names); None: only team delegation
+    exercise_tools: str | None = None
     #: in-process: hosts (names, addresses or networks) the agent's code may reach off the machine
     allow_egress: CommaList = Field(default_factory=list)
     require_env: CommaList = Field(default_factory=list)
@@ -203,6 +205,20 @@ class ReadinessSettings(CommonSettings):
     @classmethod
     def _split(cls, value: Any) -> Any:
         return split_commas(value)
+
+    @field_validator("exercise_tools", mode="before")
+    @classmethod
+    def _tool_names(cls, value: Any) -> Any:
+        if isinstance(value, list | tuple):
+            value = ",".join(str(v) for v in value)
+        if value is None or value == "":
+            return None
+        from agno_check.sim.tools import parse_policy  # pydantic only: start-up stays light
+
+        policy = parse_policy(str(value))
+        if policy.mode != "all":
+            raise ValueError("--exercise-tools takes tool names (or nothing, for all tools)")
+        return "all" if not policy.names else ",".join(policy.names)
 
     @field_validator("load_duration", mode="before")
     @classmethod
