@@ -1,5 +1,6 @@
 """The ``openai-responses`` profile (``POST /v1/responses``), for readiness and load, against a reference server
-that speaks the Responses API over real loopback HTTP (tests/refs/responses_app.py)."""
+that speaks the Responses API over real loopback HTTP (tests/refs/responses_app.py: its failure and no-OpenAPI
+modes), and against the simulated model's own Responses API."""
 
 from __future__ import annotations
 
@@ -71,3 +72,20 @@ def test_a_failed_response_is_a_dead_agent_for_readiness_and_load(serve):
         assert result.code == 2 and not result.stdout, result.stderr
         assert "answered HTTP 200 with status failed: 'The model is unavailable.'" in result.stderr
         assert "is its model reachable?" in result.stderr
+
+
+def test_load_on_the_simulated_models_responses_api_matches_its_own_records():
+    """The simulated model serves /v1/responses too: the profile's counts, TTFT and tokens against its plan."""
+    from agno_check.sim.server import SimServer
+
+    with SimServer(latency={"ttft": "200ms", "tps": 2000, "output_tokens": 10}, seed=4) as sim:
+        result = run_cli("load", sim.url, "--profile", "openai-responses", "--stream", "--users", "2",
+                         "--duration", "2s", "--format", "json", "--quiet", timeout=120)
+        stats = sim.stats(0)
+    assert result.code == 0, result.stderr
+    report = result.json()
+    validate(report, "load-v1.schema.json")
+    assert report["profile"] == "openai-responses" and report["failures"] == 0
+    assert report["requests"] == stats["requests"] - 1 > 2  # every turn reached it, less the probe
+    assert report["output_tokens"] == 10 * report["requests"] == stats["tokens_out"] - 10
+    assert report["ttft_ms"]["p50"] >= 200.0  # the first text delta, after the planned 200 ms
