@@ -11,6 +11,7 @@ import asyncio
 import socket
 import uuid
 from dataclasses import dataclass, field
+from typing import Any
 from urllib.parse import urlsplit
 
 from agno_check.errors import TargetError, TargetUnreachable, UsageError
@@ -28,6 +29,8 @@ class Prepared:
     display: str
     notes: list[str] = field(default_factory=list)
     streamed_probe: bool = False
+    #: the probe turn(s) sent before the load, not counted in the report's requests (report: ``probe``)
+    probe: dict[str, Any] | None = None
 
 
 def target_url(settings: LoadSettings) -> tuple[str, str | None]:
@@ -97,7 +100,11 @@ async def _probe(settings: LoadSettings, url: str, plan: LoadPlan) -> Prepared:
                          "will not be measured")
         for key, value in profile_fields(target.profile).items():
             setattr(plan, key, value)
-        return Prepared(plan=plan, display=url, notes=notes, streamed_probe=turn.stream)
+        probe = {"requests": attempt, "status_code": turn.status_code, "ok": turn.ok,
+                 "latency_ms": round(turn.response.elapsed_ms, 1), "session_id": session,
+                 "note": f"{attempt} probe turn{'s' if attempt > 1 else ''} before the load, not counted in "
+                         f"requests: a server-side count is requests + {attempt}"}
+        return Prepared(plan=plan, display=url, notes=notes, streamed_probe=turn.stream, probe=probe)
     finally:
         await target.aclose()
 

@@ -160,10 +160,12 @@ class _Plan:
 
 def _plan(state: SimState, record: RequestRecord, request: dict[str, Any], fault: FaultRule | None) -> _Plan:
     profile = state.latency
-    reply = naive.answer(record.messages, state.seed, profile.output_tokens.as_tuple())
+    limit = request.get("max_completion_tokens") or request.get("max_tokens")
+    # an output limit is honoured as a load benchmark asks for it: filler answers are exactly that long
+    length = (limit, limit) if isinstance(limit, int) and limit > 0 else profile.output_tokens.as_tuple()
+    reply = naive.answer(record.messages, state.seed, length)
     pieces = re.findall(r"\s*\S+", reply.text.strip())
     finish_reason = "stop"
-    limit = request.get("max_completion_tokens") or request.get("max_tokens")
     if isinstance(limit, int) and 0 < limit < len(pieces):
         pieces, finish_reason = pieces[:limit], "length"
     ttft, tps = profile.sample_ttft(state.latency_rng), profile.sample_tps(state.latency_rng)
