@@ -166,7 +166,7 @@ def _plan(state: SimState, record: RequestRecord, request: dict[str, Any], fault
     reply = naive.answer(record.messages, state.seed, length)
     pieces = re.findall(r"\s*\S+", reply.text.strip())
     finish_reason = "stop"
-    if isinstance(limit, int) and 0 < limit < len(pieces):
+    if isinstance(limit, int) and 0 < limit <= len(pieces):  # stopped by the limit, not by itself
         pieces, finish_reason = pieces[:limit], "length"
     ttft, tps = profile.sample_ttft(state.latency_rng), profile.sample_tps(state.latency_rng)
     record.answer_kind, record.ttft_s, record.tps = reply.kind, round(ttft, 6), round(tps, 3)
