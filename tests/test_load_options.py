@@ -373,3 +373,33 @@ def test_agentos_streamed_warmup_goodput_and_requests_out(tmp_path):
     assert report["goodput"]["good_requests"] == report["requests"] - report["failures"] > 0
     assert report["ttst_ms"]["p50"] >= report["ttft_ms"]["p50"] >= 30.0
     assert all(line["session_id"].startswith("agno-check-load-") for line in lines)
+
+
+def test_workers_ship_their_lines_sweep_steps_and_spread_tokens(serve, tmp_path):
+    """--workers 2: one requests-out file with a line per served request, per-step counts equal to the server's,
+    and the credentials spread over the users of both processes."""
+    app = CountingApp(delay_s=0.005)
+    tokens = [f"worker-tenant-{n}-{n * 104729}" for n in range(4)]
+    tokens_file = tmp_path / "tokens.txt"
+    tokens_file.write_text("\n".join(tokens) + "\n")
+    lines_file = tmp_path / "requests.jsonl"
+    result = load(serve(app).url, "--profile", "json", "--users", "2,4", "--duration", "2s", "--workers", "2",
+                  "--tokens-file", str(tokens_file), "--requests-out", str(lines_file), "--format", "json",
+                  timeout=180)
+    assert result.code == 0, result.stderr
+    report = result.json()
+    validate_load(report)
+    lines = read_lines(lines_file)
+    assert len(lines) == app.served == sum(s["requests"] for s in report["steps"])
+    assert Counter(line["session_id"] for line in lines) == Counter(app.sessions)
+    per_step = Counter(re.match(r"agno-check-load-s(\d+)-", s).group(1) for s in app.sessions)
+    assert [s["requests"] for s in report["steps"]] == [per_step["0"], per_step["1"]]
+    assert Counter(line["step"] for line in lines) == Counter({0: per_step["0"], 1: per_step["1"]})
+    # the last step ran 4 users over 2 processes with 4 credentials: each credential had one user of its own
+    last_users: dict[str, set[str]] = {}
+    for session, authorization in app.auth_by_session.items():
+        if session.startswith("agno-check-load-s1-"):
+            last_users.setdefault(authorization, set()).add(session.split("-")[4])
+    assert set(last_users) == {f"Bearer {t}" for t in tokens}
+    assert all(len(users) == 1 for users in last_users.values())
+    assert not any(token in result.stdout + result.stderr + lines_file.read_text() for token in tokens)

@@ -314,11 +314,11 @@ class Engine:
             gevent.sleep(self.settings.warmup + self.settings.duration)
             if self._stopping:
                 return
-            self.runner.stop()
-            if self.distributed:
-                gevent.sleep(WORKER_FINAL_REPORT_S)  # the workers' last report of the step
-            window = self.collector.end_step()
+            # the step's span ends when it is told to stop: the turns then in flight still count (at most one
+            # per user), the wait for the workers' last report does not
             measured = max(0.0, time.perf_counter() - opened - self.settings.warmup)
+            self._drain(users)
+            window = self.collector.end_step()
             self.steps.append((label, window, measured))
         self.stop("sweep")
 
@@ -346,6 +346,16 @@ class Engine:
         self.find_max = findmax.search(run_step, self.settings.users, self.settings.max_users,
                                        lambda: self._stopping)
         self.stop("find-max")
+
+    def _drain(self, users: int) -> None:
+        """End a sweep step: every user stops after its turn in flight (down to 0 users, not ``runner.stop()``:
+        a stopped Locust worker leaves the master and rejoins only after --stop-timeout)."""
+        self.runner.start(0, float(max(1, users)))
+        deadline = time.perf_counter() + self.settings.stop_timeout + FINAL_REPORT_GRACE_S
+        while int(getattr(self.runner, "user_count", 0) or 0) > 0 and time.perf_counter() < deadline:
+            gevent.sleep(0.05)
+        if self.distributed:
+            gevent.sleep(WORKER_FINAL_REPORT_S)  # the workers' last report of the step
 
     def _ticker(self) -> None:
         k = 1
@@ -402,6 +412,8 @@ class Engine:
         }
         if self.streamed:
             point["ttft_p95"] = _round(window.ttft.percentile(95))
+        if self.sweep is None and elapsed <= self.settings.warmup + 0.05:
+            point["warmup"] = True  # its requests are left out of the metrics: an empty point, not a dip
         self.timeline.append(point)
 
     def snapshot(self, elapsed: float) -> dict[str, Any]:
