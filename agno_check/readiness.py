@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any
 
-from agno_check.checks.context import CheckContext
+from agno_check.checks.context import CheckContext, ProgressHooks
 from agno_check.checks.registry import CheckSpec, load_catalogue, select
 from agno_check.checks.runner import run_checks
 from agno_check.errors import TargetError, UsageError
@@ -113,9 +113,11 @@ async def run_readiness(
     on_result: Callable[[CheckResult], None] | None = None,
     *,
     sim: Any = None,
+    progress: ProgressHooks | None = None,
 ) -> ReadinessReport:
     """Run the checklist. ``sim``: a handle on the model upstream the target uses (the demo passes its simulated
-    LLM), for checks that inject upstream faults."""
+    LLM), for checks that inject upstream faults. ``progress``: told when each check starts and when the run
+    waits (a 429's Retry-After), for a live display."""
     catalogue = load_catalogue()
     specs = select(catalogue, settings.only, settings.skip)  # exit 2 on an unknown id, before any traffic
     from agno_check.slo import parse_slos
@@ -130,7 +132,7 @@ async def run_readiness(
     async with open_target(settings) as opened:
         ctx = CheckContext(settings=settings, target=opened.target, redact=redactor_for(settings),
                            target_kind=opened.kind, agent=opened.agent, sim=sim or opened.sim,
-                           extras=opened.extras)
+                           extras=opened.extras, progress=progress or ProgressHooks())
         await preflight(ctx)
         if on_start:
             on_start(opened, specs)
@@ -157,6 +159,7 @@ async def run_readiness(
                                    "every check finished")
     if interrupted:
         report.interrupted = True
+        report.interrupted_checks = [s.id for s in specs[len(results):]]
         report.gate.passed = False
         report.gate.reasons.append(f"interrupted after {len(results)} of {len(specs)} checks")
     return report

@@ -136,7 +136,7 @@ class CommonSettings(BaseSettings):
     def echo(self) -> dict[str, Any]:
         """What shaped the run, for the report's ``settings``; never credentials."""
         hidden = {"token", "token_b", "jwt_secret", "header", "format", "output", "junit", "markdown", "quiet",
-                  "debug", "html", "csv"}
+                  "verbose", "debug", "html", "csv"}
         return {k: v for k, v in self.model_dump(mode="json").items() if k not in hidden and v not in (None, [])}
 
 
@@ -166,6 +166,8 @@ class ReadinessSettings(CommonSettings):
     #: performance.load_slo: a load test by this many users (skipped when not given), for this long
     load_users: int | None = Field(None, ge=1, le=100_000)
     load_duration: float = Field(30.0, gt=0, le=86400)
+    #: the terminal report also shows the full table of every check
+    verbose: bool = False
 
     @field_validator("only", "skip", "require_env", mode="before")
     @classmethod

@@ -26,6 +26,19 @@ class RateLimitLog:
     last_retry_after_s: float | None = None
 
 
+class ProgressHooks:
+    """What the runner and the context tell whoever shows progress (the CLI's live line); no-ops by default.
+
+    Checks never print: a wait they make (a 429's Retry-After) is announced through ``ctx.progress`` instead.
+    """
+
+    def check_started(self, check_id: str) -> None:
+        """``check_id`` is about to run."""
+
+    def waiting(self, seconds: float, reason: str) -> None:
+        """The run pauses ``seconds`` for ``reason`` (a rate limit's Retry-After) before going on."""
+
+
 @dataclass
 class CheckContext:
     settings: ReadinessSettings
@@ -39,6 +52,8 @@ class CheckContext:
     sim: Any = None
     extras: dict[str, Any] = field(default_factory=dict)
     rate_limits: RateLimitLog = field(default_factory=RateLimitLog)
+    #: where waits and check starts are announced (the CLI's progress display)
+    progress: ProgressHooks = field(default_factory=ProgressHooks)
     #: every error response a check saw, (label, response), for error_responses and error_disclosure
     error_responses: list[tuple[str, Response]] = field(default_factory=list)
     #: every run turn a check saw, for error_status_honest
@@ -94,6 +109,8 @@ class CheckContext:
             if turn.rate_limited and honour_429:
                 wait = self._retry_wait(turn.response)
                 if wait is not None:
+                    self.progress.waiting(wait, "the target answered 429 (rate limited): its Retry-After, "
+                                                "then a retry")
                     await asyncio.sleep(wait)
                     continue
             self.turns.append(turn)

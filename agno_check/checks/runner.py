@@ -61,9 +61,12 @@ async def run_checks(
     deadline = time.monotonic() + ctx.settings.max_time
     results = [] if results is None else results
     for spec in specs:
+        ctx.progress.check_started(spec.id)
         residue = ctx.rate_limits.last_retry_after_s
         if residue:
-            await asyncio.sleep(min(residue, max(0.0, deadline - time.monotonic())))
+            pause = min(residue, max(0.0, deadline - time.monotonic()))
+            ctx.progress.waiting(pause, "the Retry-After a rate-limited burst left behind")
+            await asyncio.sleep(pause)
             ctx.rate_limits.last_retry_after_s = None
         started = time.perf_counter()
         outcome = await _run_one(spec, ctx, deadline - time.monotonic())

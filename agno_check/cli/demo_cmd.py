@@ -40,6 +40,7 @@ from agno_check.cli.options import (
     SkipOption,
     SloOption,
     TimeoutOption,
+    VerboseOption,
 )
 
 Opt = typer.Option
@@ -73,6 +74,7 @@ def demo(
     junit: JunitOption = None,
     markdown: MarkdownOption = None,
     quiet: QuietOption = False,
+    verbose: VerboseOption = False,
     debug: DebugOption = False,
 ) -> int:
     """Run the readiness checklist against a demo AgentOS on a simulated LLM, all on this machine.
@@ -86,7 +88,7 @@ def demo(
     flags = dict(locals())
     for key in ("flawed", "serve", "port"):
         flags.pop(key)
-    for key in ("passive", "quiet", "debug"):
+    for key in ("passive", "quiet", "verbose", "debug"):
         flags[key] = flags[key] or None
     return run_demo(flags, flawed=flawed, serve=serve, port=port)
 

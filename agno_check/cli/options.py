@@ -50,7 +50,10 @@ FormatOption = Annotated[str | None, Opt(help="rich, json, junit or markdown.", 
 OutputOption = Annotated[str | None, Opt("--output", "-o", help="Write the report to this file.", rich_help_panel=GATE)]
 JunitOption = Annotated[str | None, Opt(help="Also write JUnit XML to this file.", rich_help_panel=GATE)]
 MarkdownOption = Annotated[str | None, Opt(help="Also write Markdown to this file.", rich_help_panel=GATE)]
-QuietOption = Annotated[bool, Opt("--quiet", "-q", help="No progress on stderr.", rich_help_panel=GATE)]
+QuietOption = Annotated[bool, Opt("--quiet", "-q", help="No progress on stderr; with --output, nothing but errors.",
+                                   rich_help_panel=GATE)]
+VerboseOption = Annotated[bool, Opt("--verbose", "-v", help="Also show the full table of every check.",
+                                    rich_help_panel=GATE)]
 DebugOption = Annotated[
     bool, Opt("--debug", help="Tracebacks for internal errors, and agno's own logs.", rich_help_panel=GATE)
 ]

@@ -31,8 +31,9 @@ def console_for(stream: Any, stderr: bool = False) -> Any:
 
 
 def emit(report: Any, settings: Any, renderers: dict[str, Callable[[Any], str]],
-         terminal: Callable[[Any, Any], None]) -> None:
-    """Render ``report`` in the chosen format and in every extra file asked for."""
+         terminal: Callable[[Any, Any], None], summary: Callable[[Any, Any, str], None] | None = None) -> None:
+    """Render ``report`` in the chosen format and in every extra file asked for. ``summary(report, console,
+    path)``: what stderr gets when the report went to ``--output`` in another format (default: ``terminal``)."""
     from rich.console import Console
 
     fmt = settings.format or "rich"
@@ -50,7 +51,11 @@ def emit(report: Any, settings: Any, renderers: dict[str, Callable[[Any], str]],
         if settings.output:
             write_file(settings.output, text)
             if not settings.quiet:
-                terminal(report, console_for(sys.stderr, stderr=True))
+                console = console_for(sys.stderr, stderr=True)
+                if summary:
+                    summary(report, console, settings.output)
+                else:
+                    terminal(report, console)
         else:
             sys.stdout.write(text if text.endswith("\n") else text + "\n")
             sys.stdout.flush()

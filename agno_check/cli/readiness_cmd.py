@@ -29,6 +29,7 @@ from agno_check.cli.options import (
     SkipOption,
     SloOption,
     TimeoutOption,
+    VerboseOption,
 )
 
 Opt = typer.Option
@@ -96,12 +97,13 @@ def readiness(
     config: Annotated[str | None, Opt(help="Config file (default: agno-check.toml or pyproject.toml).",
                                       rich_help_panel=GATE)] = None,
     quiet: QuietOption = False,
+    verbose: VerboseOption = False,
     debug: DebugOption = False,
 ) -> int:
     """Run the readiness checklist and print a scored report. Exit 0 gate passed, 1 failed, 2 could not run."""
     flags = dict(locals())
     config_path = flags.pop("config")
-    for key in ("insecure", "passive", "live_model", "quiet", "debug"):
+    for key in ("insecure", "passive", "live_model", "quiet", "verbose", "debug"):
         flags[key] = flags[key] or None
     return run_readiness_command(flags, config_path)
 
@@ -124,13 +126,17 @@ def report_readiness(settings: Any, sim: Any = None) -> int:
     from agno_check.readiness import run_readiness
     from agno_check.report.junit import render_junit
     from agno_check.report.markdown import render_markdown
-    from agno_check.report.terminal import render_terminal
+    from agno_check.report.terminal import render_short, render_terminal
 
     progress = ReadinessProgress(enabled=not settings.quiet,
                                  notes_in_report=(settings.format or "rich") == "rich" and not settings.output)
-    report = asyncio.run(run_readiness(settings, on_start=progress.start, on_result=progress.result, sim=sim))
+    try:
+        report = asyncio.run(run_readiness(settings, on_start=progress.start, on_result=progress.result, sim=sim,
+                                           progress=progress))
+    finally:
+        progress.stop()  # the live line ends before the report (or an error line) prints
     emit(report, settings, {"json": lambda r: r.to_json(), "junit": render_junit, "markdown": render_markdown},
-         render_terminal)
+         lambda r, console: render_terminal(r, console, verbose=settings.verbose), render_short)
     if report.interrupted:
         return ExitCode.INTERRUPTED
     return ExitCode.OK if report.gate.passed else ExitCode.GATE_FAILED

@@ -98,6 +98,9 @@ class ReadinessReport(BaseModel):
     notes: list[str] = Field(default_factory=list)
     #: Ctrl-C stopped the run; the checks above are what was measured before it (exit 130)
     interrupted: bool = False
+    #: with ``interrupted``: the selected checks that had not finished (the schema's statuses have no
+    #: "interrupted", so they are listed here rather than in ``checks``)
+    interrupted_checks: list[str] = Field(default_factory=list)
 
     model_config = {"populate_by_name": True}
 

@@ -34,5 +34,5 @@ async def latency(ctx: CheckContext) -> Outcome:
     note = f"; {len(bad)} of {len(turns)} runs failed (not counted)" if bad else ""
     if not slo.holds(dist["p95"]):
         return failed(f"p95 {dist['p95']:.0f} ms over {len(good)} runs breaks {slo.expr}{note}", **evidence)
-    return passed(f"p95 {dist['p95']:.0f} ms (p50 {dist['p50']:.0f}) over {len(good)} runs, within {slo.expr}"
+    return passed(f"p95 {dist['p95']:.0f} ms (p50 {dist['p50']:.0f} ms) over {len(good)} runs, within {slo.expr}"
                   f"{note}", **evidence)

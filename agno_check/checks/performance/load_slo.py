@@ -11,6 +11,7 @@ from agno_check.checks.context import CheckContext
 from agno_check.checks.outcome import Outcome, errored, failed, passed, skipped
 from agno_check.checks.registry import check
 from agno_check.slo import parse_slos
+from agno_check.units import ms, observed, slo_metric
 
 DEFAULT_SLOS = ("p95<5000", "error_rate<0.01")
 STREAMED_METRICS = ("ttft_", "itl_", "tokens_per_s")
@@ -119,11 +120,12 @@ async def load_slo(ctx: CheckContext) -> Outcome:
                 "requests": report.get("requests"), "failures": report.get("failures"), "rps": report.get("rps"),
                 "latency_ms": latency, "ttft_ms": report.get("ttft_ms"), "errors": report.get("errors"),
                 "slo": report.get("slo"), "stream": report.get("stream")}
-    summary = (f"{users} users for {report.get('duration_s', 0):.0f} s: {report.get('requests', 0)} runs, "
-               f"{report.get('rps', 0):g}/s, p95 {latency.get('p95', 'n/a')} ms, "
+    summary = (f"{users} users for {report.get('duration_s', 0):.0f} s: {report.get('requests', 0):,} runs, "
+               f"{report.get('rps', 0):,.1f} req/s, p95 {ms(latency.get('p95'))}, "
                f"error rate {report.get('error_rate', 0):.2%}")
     if report.get("passed"):
         return passed(f"{summary}; {', '.join(s['expr'] for s in report.get('slo', []))} held", **evidence)
-    broken = [f"{s['expr']} (observed {s['observed']})" for s in report.get("slo", []) if not s.get("passed")]
+    broken = [f"{s['expr']} (observed {observed(slo_metric(s['expr']), s['observed'])})"
+              for s in report.get("slo", []) if not s.get("passed")]
     reasons = broken or report.get("reasons") or ["no run succeeded"]
     return failed(f"{summary}; broken: {'; '.join(str(r) for r in reasons)}", **evidence)

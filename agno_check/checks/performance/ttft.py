@@ -37,5 +37,5 @@ async def ttft(ctx: CheckContext) -> Outcome:
     if not slo.holds(dist["p95"]):
         return failed(f"TTFT p95 {dist['p95']:.0f} ms over {len(ttfts)} streamed runs breaks {slo.expr}",
                       **evidence)
-    return passed(f"TTFT p95 {dist['p95']:.0f} ms (p50 {dist['p50']:.0f}) over {len(ttfts)} streamed runs, "
+    return passed(f"TTFT p95 {dist['p95']:.0f} ms (p50 {dist['p50']:.0f} ms) over {len(ttfts)} streamed runs, "
                   f"within {slo.expr}", **evidence)

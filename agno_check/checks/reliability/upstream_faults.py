@@ -98,7 +98,9 @@ async def _probe(ctx: CheckContext, label: str, rule: dict[str, Any], bound_s: f
         status = turn.status_code
         if not served:
             if status == 429 and attempt < MAX_OWN_429_RETRIES:  # the service's own limiter, not the fault
-                await asyncio.sleep(min(turn.response.retry_after_s() or 1.0, ctx.settings.retry_after_cap))
+                pause = min(turn.response.retry_after_s() or 1.0, ctx.settings.retry_after_cap)
+                ctx.progress.waiting(pause, "the service's own limiter answered 429: its Retry-After, then a retry")
+                await asyncio.sleep(pause)
                 continue
             return Probe(label, "not reached", f"HTTP {status}, but the fault was never served (the turn made "
                                                f"{made} model request(s) to this upstream)", elapsed, made, status)

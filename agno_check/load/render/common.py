@@ -5,12 +5,9 @@ from __future__ import annotations
 from typing import Any
 
 from agno_check.load.report import LoadReport
+from agno_check.units import ms, observed, slo_metric
 
-
-def ms(value: float | None) -> str:
-    if value is None:
-        return "—"
-    return f"{value / 1000:.2f} s" if value >= 10_000 else f"{value:.0f} ms" if value >= 100 else f"{value:.1f} ms"
+__all__ = ["ms", "num", "headline", "summary_rows", "slo_rows", "step_rows"]
 
 
 def num(value: float | None, digits: int = 1) -> str:
@@ -75,7 +72,8 @@ def summary_rows(report: LoadReport) -> list[tuple[str, str]]:
 
 
 def slo_rows(report: LoadReport) -> list[tuple[str, str, bool]]:
-    return [(v.expr, "no samples" if v.observed is None else f"{v.observed:g}", v.passed) for v in report.slo]
+    """(expression, observed value with its unit, passed) per SLO: ``("p95<2000", "2,514 ms", False)``."""
+    return [(v.expr, observed(slo_metric(v.expr), v.observed), v.passed) for v in report.slo]
 
 
 def step_rows(report: LoadReport) -> list[dict[str, Any]]:

@@ -13,12 +13,12 @@ from agno_check.load.render.common import (
     headline,
     ms,
     num,
-    slo_rows,
     step_rows,
     summary_rows,
     sweep_rows,
 )
 from agno_check.load.report import LoadReport
+from agno_check.units import slo_line
 
 
 def render_sweep_and_baseline(report: LoadReport, console: Console) -> None:
@@ -67,14 +67,11 @@ def render_terminal(report: LoadReport, console: Console) -> None:
         for error in report.errors:
             errors.add_row(error.kind, f"{error.count:,}", error.example)
         console.print(errors)
-    if report.slo:
-        slos = Table(title="SLOs", title_justify="left")
-        slos.add_column("SLO")
-        slos.add_column("observed", justify="right")
-        slos.add_column("verdict")
-        for expr, observed, passed in slo_rows(report):
-            slos.add_row(expr, observed, Text("pass", style="green") if passed else Text("FAIL", style="bold red"))
-        console.print(slos)
+    if report.slo:  # k6 style, one line per threshold: "✗ p95<2000  p95=2,514 ms"
+        console.print(Text("SLOs", style="bold"))
+        for verdict in report.slo:
+            console.print(Text(f"  {slo_line(verdict.expr, verdict.observed, verdict.passed)}",
+                               style="green" if verdict.passed else "bold red"))
     for note in report.notes:
         console.print(Text(note, style="dim"))
     if report.interrupted:
