@@ -79,6 +79,10 @@ def test_spawn_rate_all_and_the_probe_are_in_the_report(serve):
     assert report["probe"]["requests"] == app.probes == 1 and report["probe"]["ok"] is True
     assert "requests + 1" in report["probe"]["note"]
     assert report["requests"] == app.served
+    paced = load(serve(CountingApp()).url, "--profile", "json", "--users", "3", "--spawn-rate", "2",
+                 "--duration", "2s", "--format", "json")
+    assert paced.code == 0, paced.stderr
+    assert paced.json()["start_up"] == "2 users/s (3 users over 1.5 s)" and paced.json()["spawn_rate"] == 2.0
     bad = load(serve(CountingApp()).url, "--spawn-rate", "fast")
     assert bad.code == 2 and "--spawn-rate" in bad.stderr
 
