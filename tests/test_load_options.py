@@ -407,3 +407,32 @@ def test_workers_ship_their_lines_sweep_steps_and_spread_tokens(serve, tmp_path)
     assert set(last_users) == {f"Bearer {t}" for t in tokens}
     assert all(len(users) == 1 for users in last_users.values())
     assert not any(token in result.stdout + result.stderr + lines_file.read_text() for token in tokens)
+
+
+def test_sim_llm_command_paces_tokens_without_nagle_stalls():
+    """`agno-check sim-llm` binds its own socket: without IPPROTO_TCP on it, asyncio leaves Nagle on, and every
+    streamed answer on a kept-alive connection stalled ~40 ms (the client's delayed ACK), so load tests measured
+    bursts instead of the model's token pace (TTST, inter-token gaps)."""
+    import os
+    import statistics
+
+    import httpx
+
+    proc = subprocess.Popen([sys.executable, "-m", "agno_check", "sim-llm", "--port", "0", "--ttft", "20ms",
+                             "--tps", "500", "--tokens", "8"], stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+                            text=True, env={**os.environ, "AGNO_TELEMETRY": "false"})
+    try:
+        url = proc.stdout.readline().split(" at ", 1)[1].split(" ", 1)[0]  # type: ignore[union-attr]
+        worst_gaps = []
+        with httpx.Client(timeout=10.0, trust_env=False) as http:
+            for _ in range(6):
+                body = {"model": "sim", "messages": [{"role": "user", "content": "hello"}], "stream": True}
+                with http.stream("POST", f"{url}/v1/chat/completions", json=body) as response:
+                    times = [time.perf_counter()]  # the headers
+                    times += [time.perf_counter() for line in response.iter_lines() if line]
+                worst_gaps.append(max(b - a for a, b in zip(times, times[1:], strict=False)) * 1000.0)
+        # tokens leave every 2 ms; a Nagle stall is ~40 ms. The median request's worst gap stays far below it.
+        assert statistics.median(worst_gaps) < 25.0, worst_gaps
+    finally:
+        proc.kill()
+        proc.wait(timeout=10)
