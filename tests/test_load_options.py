@@ -436,3 +436,17 @@ def test_sim_llm_command_paces_tokens_without_nagle_stalls():
     finally:
         proc.kill()
         proc.wait(timeout=10)
+
+
+@pytest.mark.parametrize(("args", "named"), [
+    (["--users", "1,x"], "--users"), (["--users", "5,"], "at least two steps"), (["--rate", "1,0"], "--rate"),
+    (["--max-regression", "abc"], "--max-regression"), (["--goodput", "foo<3"], "--goodput"),
+    (["--requests-out-content"], "--requests-out"), (["--users", "1,2", "--find-max", "--slo", "p95<9"], "sweep"),
+    (["--input-tokens", "5", "--prompts", "x.txt"], "--input-tokens"), (["--warmup", "soon"], "--warmup"),
+    (["--abort-on", "nope>1"], "nope"),
+])
+def test_bad_issue_14_options_are_one_line_and_exit_2(args, named):
+    result = load("http://127.0.0.1:9", *args)  # nothing listens there: a missed check would say "refused"
+    assert result.code == 2
+    assert named in result.stderr and "refused" not in result.stderr, result.stderr
+    assert len(result.stderr.strip().splitlines()) == 1 and "Traceback" not in result.stderr

@@ -93,6 +93,8 @@ class LoadSettings(CommonSettings):
             return data
         for key, target, kind in (("users", "sweep_users", int), ("rate", "sweep_rates", float)):
             value = data.get(key)
+            if isinstance(value, list | tuple):  # a config file's users = [1, 10, 50]
+                value = ",".join(str(v) for v in value) + ("," if len(value) == 1 else "")
             if isinstance(value, str) and "," in value:
                 data[target] = _plain(lambda v, k=key, t=kind: parse_sweep(v, k, t), value)
                 data[key] = data[target][-1]
@@ -118,8 +120,7 @@ class LoadSettings(CommonSettings):
             try:
                 return float(text)
             except ValueError:
-                raise PydanticCustomError("bad_value", f"bad --max-regression {value!r}: expected a percentage "
-                                          "such as 20%") from None
+                raise PydanticCustomError("bad_value", f"expected a percentage such as 20%, got {value!r}") from None
         return value
 
     @field_validator("abort_on", mode="before")
