@@ -1,7 +1,8 @@
 """The readiness engine: open the target, one preflight turn, run the selected checks, build the report.
 
 Exit 2 is decided here, before the checks start (the preflight); once they run, whatever the target does is a
-check status and the exit code comes from the gate.
+check status and the exit code comes from the gate. A directory TARGET has neither server nor preflight: its
+deployment files are judged alone (``agno_check/project/run.py``); ``--project DIR`` adds them to a normal run.
 """
 
 from __future__ import annotations
@@ -19,7 +20,8 @@ from agno_check.checks.context import CheckContext, ProgressHooks
 from agno_check.checks.registry import CheckSpec, load_catalogue, select
 from agno_check.checks.runner import run_checks
 from agno_check.errors import TargetError, UsageError
-from agno_check.report.model import CheckResult, ReadinessReport
+from agno_check.report.adoption import Adoption
+from agno_check.report.model import CheckResult, EgressEntry, ReadinessReport
 from agno_check.settings import ReadinessSettings
 from agno_check.targets.credentials import Credentials, Redactor
 from agno_check.targets.detect import ProfileOptions, resolve_profile
@@ -120,6 +122,7 @@ async def run_readiness(
     waits (a 429's Retry-After), for a live display."""
     catalogue = load_catalogue()
     specs = select(catalogue, settings.only, settings.skip)  # exit 2 on an unknown id, before any traffic
+    adoption = Adoption.prepare(settings, set(catalogue))  # unknown policy ids, a bad baseline: exit 2 too
     from agno_check.slo import parse_slos
 
     parse_slos(settings.slo)  # a bad --slo is exit 2 before any traffic, too
@@ -127,12 +130,20 @@ async def run_readiness(
         from agno_check.sim_control import SimControl
 
         sim = SimControl(settings.sim_control)
+    from agno_check.project import run as project_run
+
+    spec = parse_target(settings.target) if settings.target else None
+    if spec is not None and spec.kind == "project":  # deployment files only: no server, no preflight
+        return await project_run.run_directory(settings, spec.value, specs, spec.guessed, on_start, on_result,
+                                               progress, adoption=adoption)
+    project = project_run.load_for(settings)  # --project DIR: read before any traffic (exit 2 when empty)
     started_at = datetime.now(UTC)
     started = time.perf_counter()
     async with open_target(settings) as opened:
         ctx = CheckContext(settings=settings, target=opened.target, redact=redactor_for(settings),
                            target_kind=opened.kind, agent=opened.agent, sim=sim or opened.sim,
                            extras=opened.extras, progress=progress or ProgressHooks())
+        project_run.attach(ctx.extras, project, opened.notes)
         await preflight(ctx)
         if on_start:
             on_start(opened, specs)
@@ -142,7 +153,8 @@ async def run_readiness(
             await run_checks(ctx, specs, on_result, results)
         except asyncio.CancelledError:  # Ctrl-C: report what was measured (exit 130)
             interrupted = True
-    notes = [ctx.redact(n) for n in opened.notes]
+    adopted_notes, summary = adoption.apply(results)
+    notes = [ctx.redact(n) for n in opened.notes] + adopted_notes
     if interrupted:
         notes.append(f"interrupted after {len(results)} of {len(specs)} checks")
     if ctx.rate_limits.waits:
@@ -151,8 +163,11 @@ async def run_readiness(
     report = ReadinessReport.build(
         target=opened.display, profile=opened.profile_name, started_at=started_at,
         duration_ms=(time.perf_counter() - started) * 1000.0, results=results, fail_under=settings.fail_under,
-        fail_on=settings.fail_on, settings=settings.echo(), notes=notes,
+        fail_on=settings.fail_on, settings=settings.echo(), notes=notes, baseline=summary,
     )
+    guard = getattr(opened.extras.get("inprocess"), "egress", None)
+    if guard is not None:  # an in-process run: what its code tried to reach off the machine
+        report.egress = [EgressEntry(**a.as_dict()) for a in guard.attempts()]
     if ctx.extras.get("max_time_reached"):
         report.gate.passed = False
         report.gate.reasons.append(f"the run's bound (--max-time {settings.max_time:g} s) was reached before "

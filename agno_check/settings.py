@@ -15,6 +15,7 @@ from pydantic import Field, SecretStr, ValidationError, field_validator
 from pydantic_settings import BaseSettings, NoDecode, PydanticBaseSettingsSource, SettingsConfigDict
 
 from agno_check.errors import ConfigError
+from agno_check.report.policy import PolicyEntry, parse_policy
 
 ENV_PREFIX = "AGNO_CHECK_"
 CONFIG_FILE = "agno-check.toml"
@@ -53,6 +54,8 @@ def read_config_file(path: Path, section: str) -> dict[str, Any]:
     if not isinstance(table, dict):
         raise ConfigError(f"{path}: [tool.agno-check] must be a table")
     flat = {k.replace("-", "_"): v for k, v in table.items() if not isinstance(v, dict)}
+    if section == "readiness" and isinstance(table.get("policy"), dict):  # [tool.agno-check.policy]: readiness's
+        flat["policy"] = table["policy"]
     for name in ("readiness", "load"):
         sub = table.get(name)
         if name == section and isinstance(sub, dict):
@@ -102,7 +105,7 @@ class CommonSettings(BaseSettings):
     ca_bundle: str | None = None
     message: str = "Hello! In one sentence, what can you help me with?"
     slo: CommaList = Field(default_factory=list)
-    format: Literal["rich", "json", "junit", "markdown", "html"] | None = None
+    format: Literal["rich", "json", "junit", "markdown", "html", "sarif"] | None = None
     output: str | None = None
     junit: str | None = None
     markdown: str | None = None
@@ -136,8 +139,8 @@ class CommonSettings(BaseSettings):
     def echo(self) -> dict[str, Any]:
         """What shaped the run, for the report's ``settings``; never credentials."""
         hidden = {"token", "token_b", "jwt_secret", "header", "format", "output", "junit", "markdown", "quiet",
-                  "verbose", "debug", "html", "csv"}
-        return {k: v for k, v in self.model_dump(mode="json").items() if k not in hidden and v not in (None, [])}
+                  "verbose", "debug", "html", "csv", "sarif", "write_baseline"}
+        return {k: v for k, v in self.model_dump(mode="json").items() if k not in hidden and v not in (None, [], {})}
 
 
 class ReadinessSettings(CommonSettings):
@@ -162,14 +165,31 @@ class ReadinessSettings(CommonSettings):
     retry_after_budget: float = Field(120.0, ge=0, le=3600)
     sim_control: str | None = None
     live_model: bool = False
+    #: in-process: hosts (names, addresses or networks) the agent's code may reach off the machine
+    allow_egress: CommaList = Field(default_factory=list)
     require_env: CommaList = Field(default_factory=list)
     #: performance.load_slo: a load test by this many users (skipped when not given), for this long
     load_users: int | None = Field(None, ge=1, le=100_000)
     load_duration: float = Field(30.0, gt=0, le=86400)
+    #: a project directory whose deployment files (Dockerfile, compose, manifests) the deployment checks read
+    project: str | None = None
+    #: the compose file the deployment uses, relative to the project (default: chosen by name)
+    compose_file: str | None = None
     #: the terminal report also shows the full table of every check
     verbose: bool = False
+    #: CI adoption: per-check policy (config file), a known-issues baseline, SARIF and HTML outputs
+    policy: dict[str, PolicyEntry] = Field(default_factory=dict)
+    baseline: str | None = None
+    write_baseline: str | None = None
+    sarif: str | None = None
+    html: str | None = None
 
-    @field_validator("only", "skip", "require_env", mode="before")
+    @field_validator("policy", mode="before")
+    @classmethod
+    def _policy(cls, value: Any) -> Any:
+        return parse_policy(value)
+
+    @field_validator("only", "skip", "require_env", "allow_egress", mode="before")
     @classmethod
     def _split(cls, value: Any) -> Any:
         return split_commas(value)

@@ -22,10 +22,11 @@ if TYPE_CHECKING:
     from agno_check.checks.context import CheckContext
     from agno_check.checks.outcome import Outcome
 
-#: read-only probes first, measurements next, bursts last (so one check's burst does not poison another's numbers)
-PHASES = ("probe", "measure", "burst")
-Phase = Literal["probe", "measure", "burst"]
-TargetKind = Literal["http", "inprocess"]
+#: read-only probes first, measurements next, bursts last (so one check's burst does not poison another's numbers);
+#: "final" checks judge what every other check's runs left behind (in-process logs, egress)
+PHASES = ("probe", "measure", "burst", "final")
+Phase = Literal["probe", "measure", "burst", "final"]
+TargetKind = Literal["http", "inprocess", "project"]
 #: why a check of the serving app is skipped for an in-process agent
 DEPLOYMENT = ("in-process, the app is agno-check's own AgentOS wrapper, not your deployment: check this on the "
               "deployed URL")

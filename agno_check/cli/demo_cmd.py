@@ -28,6 +28,7 @@ from agno_check.cli.options import (
     FailOnOption,
     FailUnderOption,
     FormatOption,
+    HtmlOption,
     JunitOption,
     MarkdownOption,
     MaxTimeOption,
@@ -37,6 +38,7 @@ from agno_check.cli.options import (
     PassiveOption,
     QuietOption,
     SamplesOption,
+    SarifOption,
     SkipOption,
     SloOption,
     TimeoutOption,
@@ -73,6 +75,8 @@ def demo(
     output: OutputOption = None,
     junit: JunitOption = None,
     markdown: MarkdownOption = None,
+    sarif: SarifOption = None,
+    html: HtmlOption = None,
     quiet: QuietOption = False,
     verbose: VerboseOption = False,
     debug: DebugOption = False,
@@ -116,15 +120,13 @@ def demo_settings(flags: dict[str, Any]) -> Any:
 
 def run_demo(flags: dict[str, Any], *, flawed: bool, serve: bool, port: int) -> int:
     from agno_check.checks.registry import load_catalogue, select
-    from agno_check.cli.readiness_cmd import report_readiness
+    from agno_check.cli.output import check_outputs
+    from agno_check.cli.readiness_cmd import READINESS_FORMATS, report_readiness
     from agno_check.demo.stack import DemoStack
-    from agno_check.errors import UsageError
     from agno_check.slo import parse_slos
 
     checked = demo_settings({**flags, "target": "http://127.0.0.1:1"})  # bad flags: exit 2 before starting
-    if checked.format not in (None, "rich", "json", "junit", "markdown"):
-        raise UsageError(f"--format {checked.format} is not available for this command (choose from rich, json, "
-                         "junit, markdown)")
+    check_outputs(checked, READINESS_FORMATS)  # a bad --format or an unwritable output: exit 2 before starting
     select(load_catalogue(), checked.only, checked.skip)
     parse_slos(checked.slo)
     stack = DemoStack(hardened=not flawed, port=port, database_url=os.environ.get("DATABASE_URL") or None,

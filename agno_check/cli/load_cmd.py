@@ -171,9 +171,13 @@ def run_load_command(flags: dict[str, Any], config_path: str | None) -> int:
         return run_worker(settings.master_host or "", settings.master_port, settings.scenario, settings.debug,
                           announce=not settings.quiet)
 
+    from agno_check.cli.output import check_outputs, ensure_writable
     from agno_check.load.live import LiveView
     from agno_check.load.run import run_load
 
+    check_outputs(settings, list(_renderers()))  # a bad --format or an unwritable output: exit 2 before traffic
+    if settings.csv:
+        ensure_writable("--csv", f"{settings.csv}_stats.csv")
     report = run_load(settings, lambda title: LiveView(settings.quiet, title))
     _emit(report, settings)
     if report.interrupted:
@@ -184,17 +188,23 @@ def run_load_command(flags: dict[str, Any], config_path: str | None) -> int:
     return ExitCode.OK if report.passed else ExitCode.GATE_FAILED
 
 
-def _emit(report: Any, settings: Any) -> None:
-    from agno_check.cli.output import emit, write_file
+def _renderers() -> dict[str, Any]:
     from agno_check.load.render.html import render_html
     from agno_check.load.render.junit import render_junit
     from agno_check.load.render.markdown import render_markdown
-    from agno_check.load.render.terminal import render_terminal
 
-    emit(report, settings, {"json": lambda r: r.to_json(), "junit": render_junit, "markdown": render_markdown,
-                            "html": render_html}, render_terminal)
-    if settings.html:
-        write_file(settings.html, render_html(report))
+    return {"json": lambda r: r.to_json(), "junit": render_junit, "markdown": render_markdown, "html": render_html}
+
+
+def _emit(report: Any, settings: Any) -> None:
+    from agno_check.cli.ci_env import publish
+    from agno_check.cli.output import emit
+    from agno_check.load.render.markdown import render_markdown
+    from agno_check.load.render.terminal import render_terminal
+    from agno_check.report.github import load_annotations
+
+    emit(report, settings, _renderers(), render_terminal)  # --html FILE is one of emit's extra outputs
+    publish(report, render_markdown, load_annotations)
 
 
 def register(app: typer.Typer) -> None:

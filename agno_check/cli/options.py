@@ -46,10 +46,22 @@ FailOnOption = Annotated[
         rich_help_panel=GATE,
     ),
 ]
-FormatOption = Annotated[str | None, Opt(help="rich, json, junit or markdown.", rich_help_panel=GATE)]
+FormatOption = Annotated[str | None, Opt(help="rich, json, junit, markdown, sarif or html.", rich_help_panel=GATE)]
 OutputOption = Annotated[str | None, Opt("--output", "-o", help="Write the report to this file.", rich_help_panel=GATE)]
 JunitOption = Annotated[str | None, Opt(help="Also write JUnit XML to this file.", rich_help_panel=GATE)]
 MarkdownOption = Annotated[str | None, Opt(help="Also write Markdown to this file.", rich_help_panel=GATE)]
+SarifOption = Annotated[
+    str | None, Opt(help="Also write SARIF 2.1.0 (GitHub code scanning) to this file.", rich_help_panel=GATE)
+]
+HtmlOption = Annotated[str | None, Opt(help="Also write a self-contained HTML report to this file.",
+                                       rich_help_panel=GATE)]
+BaselineOption = Annotated[
+    str | None, Opt(help="Known-issues baseline (from --write-baseline): the gate counts only new findings.",
+                    rich_help_panel=GATE)
+]
+WriteBaselineOption = Annotated[
+    str | None, Opt(help="Write this run's findings as a baseline file (reviewable JSON).", rich_help_panel=GATE)
+]
 QuietOption = Annotated[bool, Opt("--quiet", "-q", help="No progress on stderr; with --output, nothing but errors.",
                                    rich_help_panel=GATE)]
 VerboseOption = Annotated[bool, Opt("--verbose", "-v", help="Also show the full table of every check.",

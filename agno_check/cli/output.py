@@ -12,6 +12,51 @@ from typing import Any
 
 from agno_check.errors import UsageError
 
+#: the settings field of each extra output file -> the renderer that writes it
+EXTRA_OUTPUTS = {"junit": "junit", "markdown": "markdown", "sarif": "sarif", "html": "html",
+                 "write_baseline": "baseline"}
+
+
+def _flag(field: str) -> str:
+    return f"--{field.replace('_', '-')}"
+
+
+def ensure_writable(flag: str, path: str) -> None:
+    """Open ``path`` for appending (and remove it again if it did not exist): the one honest test that the
+    report can be written there, done before the first request so a bad path is exit 2, not a lost run."""
+    import os
+
+    target = Path(path)
+    if target.is_dir():
+        raise UsageError(f"{flag} {path}: is a directory, not a file")
+    existed = target.exists()
+    try:
+        with open(target, "a", encoding="utf-8"):
+            pass
+    except OSError as exc:
+        raise UsageError(f"{flag} {path}: cannot write it ({exc.strerror or exc})") from None
+    if not existed:
+        os.unlink(target)
+
+
+def check_outputs(settings: Any, formats: list[str], extra: dict[str, str] | None = None) -> None:
+    """``--format`` and every output path, before any traffic (exit 2 with one line): the format is one of
+    ``formats``, no two outputs name the same file, and each file can be written."""
+    fmt = settings.format or "rich"
+    if fmt != "rich" and fmt not in formats:
+        raise UsageError(f"--format {fmt} is not available for this command (choose from rich, {', '.join(formats)})")
+    outputs = {"output": settings.output} if settings.output else {}
+    for field in {**EXTRA_OUTPUTS, **(extra or {})}:
+        if getattr(settings, field, None):
+            outputs[field] = getattr(settings, field)
+    seen: dict[Path, str] = {}
+    for field, path in outputs.items():
+        resolved = Path(path).expanduser().resolve()
+        if resolved in seen:
+            raise UsageError(f"{_flag(field)} and {_flag(seen[resolved])} name the same file {path}")
+        seen[resolved] = field
+        ensure_writable(_flag(field), path)
+
 
 def write_file(path: str, text: str) -> None:
     try:
@@ -59,7 +104,7 @@ def emit(report: Any, settings: Any, renderers: dict[str, Callable[[Any], str]],
         else:
             sys.stdout.write(text if text.endswith("\n") else text + "\n")
             sys.stdout.flush()
-    for extra_format in ("junit", "markdown"):
-        path = getattr(settings, extra_format, None)
-        if path and extra_format in renderers:
-            write_file(path, renderers[extra_format](report))
+    for field, renderer in EXTRA_OUTPUTS.items():
+        path = getattr(settings, field, None)
+        if path and renderer in renderers:
+            write_file(path, renderers[renderer](report))

@@ -9,7 +9,6 @@ viewer; with ``--quiet``, nothing.
 from __future__ import annotations
 
 import math
-import sys
 import time
 from typing import Any
 
@@ -34,7 +33,11 @@ class ReadinessProgress(ProgressHooks):
     ``waiting`` its hooks (the runner and the context call them)."""
 
     def __init__(self, enabled: bool, notes_in_report: bool = False, stream: Any = None) -> None:
-        self.stream = stream or sys.stderr
+        if stream is None:  # the terminal, even while an in-process run sends fd 1/2 to its log file
+            from agno_check.targets.seal import TerminalStream
+
+            stream = TerminalStream()
+        self.stream = stream
         self.notes_in_report = notes_in_report
         self.quiet = not enabled
         self.live = enabled and self.stream.isatty()
@@ -68,7 +71,10 @@ class ReadinessProgress(ProgressHooks):
         self._console = Console(file=self.stream)
         self._console.print(Text(f"running {self._total} checks against {opened.display}", style="dim"))
         self._progress = Progress(SpinnerColumn(), BarColumn(bar_width=24), MofNCompleteColumn(),
-                                  TimeElapsedColumn(), _NowColumn(self), console=self._console, transient=True)
+                                  TimeElapsedColumn(), _NowColumn(self), console=self._console, transient=True,
+                                  # sys.stdout/sys.stderr stay where they are: an in-process run sends them
+                                  # (agno's printed tracebacks) to its log file, not above the live line
+                                  redirect_stdout=False, redirect_stderr=False)
         self._task = self._progress.add_task("checks", total=self._total)
         self._progress.start()
 

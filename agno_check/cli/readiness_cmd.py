@@ -10,6 +10,7 @@ from agno_check.cli.options import (
     CHECKS,
     COMMON,
     GATE,
+    BaselineOption,
     BurstRequestsOption,
     BurstSecondsOption,
     ConcurrencyOption,
@@ -17,6 +18,7 @@ from agno_check.cli.options import (
     FailOnOption,
     FailUnderOption,
     FormatOption,
+    HtmlOption,
     JunitOption,
     MarkdownOption,
     MaxTimeOption,
@@ -26,10 +28,12 @@ from agno_check.cli.options import (
     PassiveOption,
     QuietOption,
     SamplesOption,
+    SarifOption,
     SkipOption,
     SloOption,
     TimeoutOption,
     VerboseOption,
+    WriteBaselineOption,
 )
 
 Opt = typer.Option
@@ -37,7 +41,8 @@ Opt = typer.Option
 
 def readiness(
     target: Annotated[str | None, typer.Argument(
-        help="http(s)://host[:port], host:port, package.module:agent or path/to/file.py:agent.")] = None,
+        help="http(s)://host[:port], host:port, package.module:agent, path/to/file.py:agent, or a project "
+             "directory (its deployment files only).")] = None,
     profile: Annotated[str | None, Opt(help="auto, agentos, openai or json.", rich_help_panel=COMMON)] = None,
     agent_id: Annotated[str | None, Opt(help="AgentOS agent id (default: the first of GET /agents).",
                                         rich_help_panel=COMMON)] = None,
@@ -86,14 +91,26 @@ def readiness(
                                                 "reliability.upstream_faults.", rich_help_panel=CHECKS)] = None,
     live_model: Annotated[bool, Opt("--live-model", help="In-process: keep the agent's real model.",
                                     rich_help_panel=CHECKS)] = False,
+    allow_egress: Annotated[list[str] | None, Opt(help="In-process: a host the agent's code may reach off this "
+                                                       "machine (repeatable; every other one is refused).",
+                                                  rich_help_panel=CHECKS)] = None,
     require_env: Annotated[list[str] | None, Opt(help="In-process: env vars that must be set (repeatable).",
                                                  rich_help_panel=CHECKS)] = None,
+    project: Annotated[str | None, Opt(help="Also judge this directory's deployment files (Dockerfile, compose, "
+                                            "Kubernetes manifests).", rich_help_panel=CHECKS)] = None,
+    compose_file: Annotated[str | None, Opt(help="The compose file the deployment uses (default: chosen by name; "
+                                                 "local-development files are not judged).",
+                                            rich_help_panel=CHECKS)] = None,
     fail_under: FailUnderOption = None,
     fail_on: FailOnOption = None,
     format: FormatOption = None,
     output: OutputOption = None,
     junit: JunitOption = None,
     markdown: MarkdownOption = None,
+    sarif: SarifOption = None,
+    html: HtmlOption = None,
+    baseline: BaselineOption = None,
+    write_baseline: WriteBaselineOption = None,
     config: Annotated[str | None, Opt(help="Config file (default: agno-check.toml or pyproject.toml).",
                                       rich_help_panel=GATE)] = None,
     quiet: QuietOption = False,
@@ -120,14 +137,17 @@ def report_readiness(settings: Any, sim: Any = None) -> int:
     upstream's handle when the caller controls it (``agno-check demo``)."""
     import asyncio
 
+    from agno_check.cli.ci_env import publish
     from agno_check.cli.output import emit
     from agno_check.cli.progress import ReadinessProgress
     from agno_check.errors import ExitCode
     from agno_check.readiness import run_readiness
-    from agno_check.report.junit import render_junit
+    from agno_check.report.github import readiness_annotations
     from agno_check.report.markdown import render_markdown
     from agno_check.report.terminal import render_short, render_terminal
 
+    renderers = readiness_renderers()
+    check_before_run(settings, renderers)
     progress = ReadinessProgress(enabled=not settings.quiet,
                                  notes_in_report=(settings.format or "rich") == "rich" and not settings.output)
     try:
@@ -135,8 +155,39 @@ def report_readiness(settings: Any, sim: Any = None) -> int:
                                            progress=progress))
     finally:
         progress.stop()  # the live line ends before the report (or an error line) prints
-    emit(report, settings, {"json": lambda r: r.to_json(), "junit": render_junit, "markdown": render_markdown},
-         lambda r, console: render_terminal(r, console, verbose=settings.verbose), render_short)
+    emit(report, settings, renderers, lambda r, console: render_terminal(r, console, verbose=settings.verbose),
+         render_short)
+    publish(report, render_markdown, readiness_annotations)
     if report.interrupted:
         return ExitCode.INTERRUPTED
     return ExitCode.OK if report.gate.passed else ExitCode.GATE_FAILED
+
+
+#: what ``--format`` takes besides rich (the other renderers write only the extra files: --write-baseline)
+READINESS_FORMATS = ["json", "junit", "markdown", "sarif", "html"]
+
+
+def readiness_renderers() -> dict[str, Any]:
+    """Every renderer of the readiness report, by format name (each a pure function of the report)."""
+    from agno_check.report.baseline import render_baseline
+    from agno_check.report.html import render_html
+    from agno_check.report.junit import render_junit
+    from agno_check.report.markdown import render_markdown
+    from agno_check.report.sarif import render_sarif
+
+    return {"json": lambda r: r.to_json(), "junit": render_junit, "markdown": render_markdown,
+            "sarif": render_sarif, "html": render_html, "baseline": render_baseline}
+
+
+def check_before_run(settings: Any, renderers: dict[str, Any]) -> None:
+    """Everything that can be refused without the target, refused before the first request (exit 2): the
+    outputs, the policy's ids, the baseline file; and the one line per expired policy entry."""
+    import sys
+
+    from agno_check.checks.registry import load_catalogue
+    from agno_check.cli.output import check_outputs
+    from agno_check.report.adoption import Adoption
+
+    check_outputs(settings, [f for f in READINESS_FORMATS if f in renderers])
+    for line in Adoption.prepare(settings, set(load_catalogue())).policy.expired:
+        sys.stderr.write(f"agno-check: {line}\n")

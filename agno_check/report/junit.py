@@ -39,10 +39,16 @@ def render_junit(report: ReadinessReport) -> str:
     for result in report.checks:
         text = "\n".join(filter(None, [result.detail, f"Remediation: {result.remediation}"
                                        if result.remediation else ""]))
+        # as the gate counts it: ignored by policy or known from the baseline is "skipped", with the reason
+        counted = result.counted_status
+        not_counted = (f"ignored by policy ({result.policy_reason})" if counted is None else
+                       "known finding (baseline)" if result.baseline == "known" else None)
+        kind = "skipped" if not_counted else kinds[counted or "skip"]
+        prefix = f"{not_counted}: " if not_counted else ""
         cases.append({
             "classname": f"agno_check.{result.category}", "name": result.id, "time_s": result.duration_ms / 1000,
-            "kind": kinds[result.status], "message": f"[{result.severity}] {result.detail}", "text": text,
-            "system_out": f"WARN: {result.detail}" if result.status == "warn" else None,
+            "kind": kind, "message": f"{prefix}[{result.severity}] {result.detail}", "text": text,
+            "system_out": f"WARN: {result.detail}" if counted == "warn" and not not_counted else None,
         })
     suite = _suite(f"agno-check readiness {report.target}", cases, report.duration_ms / 1000,
                    report.started_at.strftime("%Y-%m-%dT%H:%M:%S"))

@@ -2,13 +2,24 @@
 
 from __future__ import annotations
 
-from agno_check.report.model import ReadinessReport
+from agno_check.report.model import CheckResult, ReadinessReport
 
 ICON = {"pass": "✅ pass", "warn": "⚠️ warn", "fail": "❌ fail", "skip": "⏭️ skip", "error": "💥 error"}
 
 
 def _cell(text: str | None) -> str:
     return (text or "").replace("|", "\\|").replace("\n", " ")
+
+
+def _marks(result: CheckResult) -> str:
+    """What changed how a check counts: its policy entry (with the reason) and its baseline state."""
+    marks = []
+    if result.policy:
+        marks.append(f"ignored: {result.policy_reason}" if result.policy == "ignore"
+                     else f"policy {result.policy}: {result.policy_reason}")
+    if result.baseline:
+        marks.append(result.baseline)
+    return f" ({_cell('; '.join(marks))})" if marks else ""
 
 
 def render_markdown(report: ReadinessReport) -> str:
@@ -28,7 +39,11 @@ def render_markdown(report: ReadinessReport) -> str:
                      f"{summary.skipped} | {summary.errored} |")
     lines += ["", "| check | severity | status | detail |", "|---|---|---|---|"]
     for r in report.checks:
-        lines.append(f"| `{r.id}` | {r.severity} | {ICON[r.status]} | {_cell(r.detail)} |")
+        lines.append(f"| `{r.id}` | {r.severity} | {ICON[r.status]}{_marks(r)} | {_cell(r.detail)} |")
+    if report.baseline:
+        lines += ["", f"**Baseline** `{report.baseline.file}`: {report.baseline.known} known, "
+                      f"{report.baseline.new} new, {len(report.baseline.fixed)} fixed"]
+        lines += [f"- fixed: `{f.check}` at {_cell(f.location)} ({f.status})" for f in report.baseline.fixed]
     todo = [r for r in report.checks if r.status in ("fail", "warn", "error") and r.remediation]
     if todo:
         lines += ["", "### How to fix", ""]

@@ -93,13 +93,25 @@ def _one_line(console: Console, text: Text) -> None:
     console.print(text, no_wrap=True, overflow="ellipsis")
 
 
+def _mark(result: CheckResult) -> str:
+    """How a policy entry or the baseline changed the way the check counts: `` (ignored)``, `` (known)``."""
+    marks = ["ignored" if result.policy == "ignore" else f"policy {result.policy}"] if result.policy else []
+    marks += [result.baseline] if result.baseline else []
+    return f" ({', '.join(marks)})" if marks else ""
+
+
 def _finding(console: Console, result: CheckResult) -> None:
     """One failed/errored/warned check: its id and severity, detail, evidence with units, and the fix."""
     style = STYLE[result.status]
     _hanging(console, Text(f" {MARK[result.status]} ", style=style),
-             Text.assemble((result.id, "bold"), f"  {result.severity}", (f"  {result.title}", "dim")))
+             Text.assemble((result.id, "bold"), f"  {result.severity}", (_mark(result), "bold"),
+                           (f"  {result.title}", "dim")))
     pad = Text(" " * INDENT)
     _hanging(console, pad, Text(result.detail))
+    if result.policy:
+        until = f" (until {result.policy_expires.isoformat()})" if result.policy_expires else ""
+        _hanging(console, pad, Text.assemble(("policy: ", "dim"), (f"{result.policy}: {result.policy_reason}{until}",
+                                                                   "dim")))
     facts = evidence_facts(result.evidence)
     if facts:
         _hanging(console, pad, Text.assemble(("evidence: ", "dim"), (" · ".join(facts), "dim")))
@@ -167,7 +179,7 @@ def _table(report: ReadinessReport, console: Console) -> None:
         table.add_row(Text(f"{category}  {score}", style=f"bold {_score_style(summary.score if summary else None)}"),
                       "", "", "")
         for r in rows:
-            table.add_row(f"  {r.id}", r.severity, Text(r.status, style=STYLE[r.status]), r.detail)
+            table.add_row(f"  {r.id}", r.severity, Text(r.status + _mark(r), style=STYLE[r.status]), r.detail)
         for check_id in stopped:
             table.add_row(f"  {check_id}", "", Text("interrupted", style=STYLE["interrupted"]),
                           "not finished: the run was interrupted (Ctrl-C) first")

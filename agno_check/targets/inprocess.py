@@ -18,8 +18,11 @@ Everything changed for the run (models, telemetry flags, environment variables, 
 filter) is put back when the context closes. The runs do write sessions to the agent's own database, as
 production runs would (session ids start with ``agno-check``/``latency``/...).
 
-While the target is open ``sys.stdout`` points at stderr: the user's code and agno's rich logger print to
-stdout, and ``--format json`` must stay a clean document there.
+While the target is open the process is sealed (``seal``): fd 1/2 and ``sys.stdout``/``sys.stderr`` go to a
+log file the report names (``--debug``: stdout points at stderr and everything shows), agno's log records are
+classified for ``reliability.runtime_errors``, and the egress guard (``egress``) refuses and records every
+connection off the machine for ``security.egress``. The OpenAI SDK client settings in force are read before
+the models are redirected (``model_clients``).
 """
 
 from __future__ import annotations
@@ -28,7 +31,6 @@ import asyncio
 import contextlib
 import logging
 import os
-import sys
 from collections.abc import AsyncIterator
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, ClassVar
@@ -83,6 +85,10 @@ class InprocessInfo:
     sim: Any = None
     url: str = ""
     log_counts: dict[str, int] = field(default_factory=dict)
+    #: id(model) -> its SDK client's timeout/retries in force, read before the models were redirected
+    clients: dict[int, Any] = field(default_factory=dict)
+    run_log: Any = None  # seal.RunLog: what agno logged during the runs, by component and run
+    egress: Any = None  # egress.EgressGuard: the connections refused (or, --live-model, let through)
 
     @property
     def simulated(self) -> bool:
@@ -227,16 +233,25 @@ async def open_inprocess_target(spec: str, settings: Any) -> AsyncIterator[Opene
     run_env: dict[str, str | None] = {"AGNO_TELEMETRY": "false", **{name: None for name in _DEPLOYMENT_ENV}}
     async with contextlib.AsyncExitStack() as stack:
         stack.enter_context(_environment(run_env))
-        stack.enter_context(contextlib.redirect_stdout(sys.stderr))
-        log_filter = stack.enter_context(_quiet_agno_logs(bool(getattr(settings, "debug", False))))
+        from agno_check.targets import egress, seal
+
+        debug = bool(getattr(settings, "debug", False))
+        finished: list[OpenedTarget] = []  # the log file's note is added once the seal is undone (file complete)
+        stack.callback(lambda: [o.notes.append(n) for o in finished for n in [seal.log_note(run_log)] if n])
+        run_log = stack.enter_context(seal.seal(debug))
+        guard = stack.enter_context(egress.guarded(allowed_hosts=getattr(settings, "allow_egress", None) or (),
+                                                   refuse=not getattr(settings, "live_model", False)))
+        log_filter = stack.enter_context(_quiet_agno_logs(debug or run_log.sealed))  # sealed: into the log
         obj, kind = load_agent(spec, getattr(settings, "max_time", None))
 
         from agno.os import AgentOS
 
         from agno_check.serve import BackgroundServer
-        from agno_check.targets.model_control import Patches, Redirector, declared_sites
+        from agno_check.targets.model_clients import snapshot
+        from agno_check.targets.model_control import Patches, Redirector, declared_sites, model_sites
 
         nodes = agent_nodes(obj, kind)
+        clients = snapshot([site[4] for site in model_sites(obj, kind)])
         live = bool(getattr(settings, "live_model", False))
         sim = None
         patches = Patches()
@@ -257,6 +272,7 @@ async def open_inprocess_target(spec: str, settings: Any) -> AsyncIterator[Opene
             served = obj.deep_copy()
             agent_os = AgentOS(**({"teams": [served]} if kind == "team" else {"agents": [served]}), telemetry=False)
             app = agent_os.get_app()
+            app.add_middleware(seal.RunCounter, run_log=run_log)
         except Exception as exc:  # the user's configuration, not our bug: one line, exit 2
             raise TargetError(f"AgentOS could not serve {spec!r}: {one_line(exc)}") from None
         server = await _start(BackgroundServer(app))
@@ -267,7 +283,8 @@ async def open_inprocess_target(spec: str, settings: Any) -> AsyncIterator[Opene
         target = HttpTarget(server.url, profile, credentials_from(settings), timeout_s=settings.timeout)
         stack.push_async_callback(target.aclose)
         info = InprocessInfo(spec=spec, obj=obj, kind=kind, served=served, nodes=nodes, models=sites, live_model=live,
-                             env_before=env_before, sim=sim, url=server.url, log_counts=log_filter.counts)
+                             env_before=env_before, sim=sim, url=server.url, log_counts=log_filter.counts,
+                             clients=clients, run_log=run_log, egress=guard)
         notes = [f"in-process {kind} {served_id!r} served by AgentOS on {server.url} (loopback); authentication, "
                  "rate limiting, headers and TLS belong to the deployment and are checked against its URL",
                  *_model_notes(sites, live)]
@@ -280,7 +297,9 @@ async def open_inprocess_target(spec: str, settings: Any) -> AsyncIterator[Opene
             yield opened
         finally:
             counts = log_filter.counts
-            if counts and not getattr(settings, "debug", False):
+            if run_log.sealed:
+                finished.append(opened)
+            elif counts and not debug:
                 said = ", ".join(f"{n} {level.lower()}(s)" for level, n in sorted(counts.items()))
                 opened.notes.append(f"agno and the served app logged {said} while the checks probed them "
                                     "(shown with --debug)")

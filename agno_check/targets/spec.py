@@ -1,9 +1,11 @@
-"""TARGET parsing: a URL, ``host:port``, or an in-process ``module.path:attr`` / ``file.py:attr``."""
+"""TARGET parsing: a URL, ``host:port``, an in-process ``module.path:attr`` / ``file.py:attr``, or a project
+directory (its deployment files only)."""
 
 from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from pathlib import Path
 from urllib.parse import urlsplit
 
 from agno_check.errors import UsageError
@@ -14,8 +16,8 @@ _OBJECT_SPEC = re.compile(r"^([\w./\\-]+\.py|[A-Za-z_][\w]*(?:\.[A-Za-z_][\w]*)*
 
 @dataclass(frozen=True)
 class TargetSpec:
-    kind: str  # "http" or "inprocess"
-    value: str  # the URL, or the object spec
+    kind: str  # "http", "inprocess" or "project"
+    value: str  # the URL, the object spec, or the directory
     guessed: str | None = None  # said to the user when the kind was a guess
 
 
@@ -32,6 +34,10 @@ def parse_target(text: str) -> TargetSpec:
         except ValueError:
             raise UsageError(f"bad URL {text!r}: the port is not a number from 0 to 65535") from None
         return TargetSpec("http", text.rstrip("/"))
+    if Path(text).is_dir():
+        return TargetSpec("project", text, guessed=f"treating {text!r} as a project directory: its deployment files "
+                                                   "(Dockerfile, compose, Kubernetes manifests) are read, no server "
+                                                   "is contacted")
     if "://" in text:
         raise UsageError(f"bad URL {text!r}: only http:// and https:// targets are supported")
     match = _HOST_PORT.match(text)
@@ -42,5 +48,5 @@ def parse_target(text: str) -> TargetSpec:
         return TargetSpec("inprocess", text)
     raise UsageError(
         f"cannot tell what {text!r} is: expected http(s)://host[:port], host:port, "
-        "package.module:agent or path/to/file.py:agent"
+        "package.module:agent, path/to/file.py:agent or a project directory"
     )

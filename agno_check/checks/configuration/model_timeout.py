@@ -15,9 +15,11 @@ LONG_TIMEOUT_S = 120.0
        targets=("inprocess",))
 async def model_timeout(ctx: CheckContext) -> Outcome:
     """What it checks: the timeout of every model the agent can call (``timeout=`` or
-    ``client_params={"timeout": ...}``): unset fails (the OpenAI SDK then waits up to 600 s per attempt), over
-    120 s warns. The evidence gives the worst case of one run across the retry layers (SDK ``max_retries``,
-    model ``retries``, agent ``retries``).
+    ``client_params={"timeout": ...}``, a client of its own), read from the SDK client in force for
+    every OpenAI-SDK-based model (``OpenAIChat``, ``OpenAIResponses``, agno's default, and their
+    subclasses): unset fails (the OpenAI SDK then waits up to 600 s per attempt), over 120 s warns. A model
+    shared by a team and its members is named once, with every place that uses it. The evidence gives the
+    worst case of one run across the retry layers (SDK ``max_retries``, model ``retries``, agent ``retries``).
 
     Why it matters: a provider that stalls is a normal event. Without a timeout each stalled call holds a
     worker and the user for up to ten minutes, times every retry, and a few of them starve the service.
@@ -33,18 +35,23 @@ async def model_timeout(ctx: CheckContext) -> Outcome:
     missing, long, unknown, fine = [], [], [], []
     worst: dict[str, float] = {}
     for view in views:
-        label = f"{view.path} {view.description}"
+        label = f"{view.places} {view.description}"
         timeout = view.effective_timeout_s
         if view.timeout_s is None and timeout is None:
             unknown.append(label)
             continue
+        if view.no_timeout_at_all:
+            missing.append(f"{label}: timeout=None given to the SDK client ({view.client.timeout_source}), "
+                           "a call may wait forever")
+            continue
         (missing if view.timeout_s is None else long if timeout > LONG_TIMEOUT_S else fine).append(
             f"{label}: {timeout:g} s" + (" (SDK default)" if view.timeout_s is None else ""))
-        node = node_of_model(info, view.path)
-        if node is not None and timeout is not None:
-            attempts = ((view.sdk_retries or 0) + 1) * (view.agno_retries + 1) * \
-                (max(0, getattr(node.obj, "retries", 0) or 0) + 1)
-            worst[view.path] = round(attempts * timeout, 1)
+        for path in view.paths:
+            node = node_of_model(info, path)
+            if node is not None and timeout is not None:
+                attempts = ((view.sdk_retries or 0) + 1) * (view.agno_retries + 1) * \
+                    (max(0, getattr(node.obj, "retries", 0) or 0) + 1)
+                worst[path] = round(attempts * timeout, 1)
     evidence = {"no_timeout": missing, "long": long, "unknown": unknown, "ok": fine, "worst_case_run_s": worst}
     worst_text = f"; a run can wait up to {max(worst.values()):g} s across retries" if worst else ""
     if missing:

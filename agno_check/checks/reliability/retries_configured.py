@@ -35,31 +35,35 @@ async def retries_configured(ctx: CheckContext) -> Outcome:
     ``fallback_models`` for a second provider.
     """
     info = info_of(ctx)
-    views = [v for v in model_views(info, primary_only=True)]
+    views = model_views(info, primary_only=True)
     if not views:
         return skipped("the agent declares no model")
     bare, no_delay, storm, summary = [], [], [], {}
     for view in views:
-        node = node_of_model(info, view.path)
-        owner = node.obj if node is not None else info.obj
-        label = node.label if node is not None else view.path
-        agent_retries = max(0, getattr(owner, "retries", 0) or 0)
-        agent_backoff = bool(getattr(owner, "exponential_backoff", False)) or \
-            (getattr(owner, "delay_between_retries", 0) or 0) > 0
         sdk = view.sdk_retries
-        fallbacks = _has_fallbacks(owner)
-        attempts = ((sdk or 0) + 1) * (view.agno_retries + 1) * (agent_retries + 1)
-        summary[label] = {"model": view.description, "sdk_max_retries": sdk,
-                          "sdk_default": view.sdk_retries_default, "model_retries": view.agno_retries,
-                          "agent_retries": agent_retries, "fallbacks": fallbacks, "attempts": attempts}
-        if not sdk and not view.agno_retries and not agent_retries and not fallbacks:
+        bare_here = []
+        for path in view.paths:  # a model shared by a team and its members: judged per owner, named once
+            node = node_of_model(info, path)
+            owner = node.obj if node is not None else info.obj
+            label = node.label if node is not None else path
+            agent_retries = max(0, getattr(owner, "retries", 0) or 0)
+            agent_backoff = bool(getattr(owner, "exponential_backoff", False)) or \
+                (getattr(owner, "delay_between_retries", 0) or 0) > 0
+            fallbacks = _has_fallbacks(owner)
+            attempts = ((sdk or 0) + 1) * (view.agno_retries + 1) * (agent_retries + 1)
+            summary[label] = {"model": view.description, "sdk_max_retries": sdk,
+                              "sdk_default": view.sdk_retries_default, "model_retries": view.agno_retries,
+                              "agent_retries": agent_retries, "fallbacks": fallbacks, "attempts": attempts}
+            if not sdk and not view.agno_retries and not agent_retries and not fallbacks:
+                bare_here.append(label)
+                continue
+            if (agent_retries and not agent_backoff) or (view.agno_retries and not view.agno_backoff):
+                no_delay.append(label)
+            if attempts > MAX_ATTEMPTS:
+                storm.append(f"{label} ({attempts} calls)")
+        if bare_here:
             sdk_text = "max_retries=0" if sdk == 0 else "no SDK retries agno-check knows of"
-            bare.append(f"{label} ({view.description}: {sdk_text}, no model or agent retries)")
-            continue
-        if (agent_retries and not agent_backoff) or (view.agno_retries and not view.agno_backoff):
-            no_delay.append(label)
-        if attempts > MAX_ATTEMPTS:
-            storm.append(f"{label} ({attempts} calls)")
+            bare.append(f"{', '.join(bare_here)} ({view.description}: {sdk_text}, no model or agent retries)")
     evidence = {"layers": summary}
     if bare:
         return failed(f"no retries: {names(bare)}; one provider 429, 500 or dropped connection fails the run",
