@@ -444,6 +444,7 @@ def test_sim_llm_command_paces_tokens_without_nagle_stalls():
     (["--requests-out-content"], "--requests-out"), (["--users", "1,2", "--find-max", "--slo", "p95<9"], "sweep"),
     (["--input-tokens", "5", "--prompts", "x.txt"], "--input-tokens"), (["--warmup", "soon"], "--warmup"),
     (["--abort-on", "nope>1"], "nope"),
+    (["--requests-out", "same.json", "--output", "same.json"], "name the same file"),
 ])
 def test_bad_issue_14_options_are_one_line_and_exit_2(args, named):
     result = load("http://127.0.0.1:9", *args)  # nothing listens there: a missed check would say "refused"

@@ -175,7 +175,8 @@ def run_load_command(flags: dict[str, Any], config_path: str | None) -> int:
     from agno_check.load.live import LiveView
     from agno_check.load.run import run_load
 
-    check_outputs(settings, list(_renderers()))  # a bad --format or an unwritable output: exit 2 before traffic
+    # a bad --format, an unwritable output, or two outputs on one file: exit 2 before traffic
+    check_outputs(settings, list(_renderers()), {"requests_out": "requests_out"})
     if settings.csv:
         ensure_writable("--csv", f"{settings.csv}_stats.csv")
     report = run_load(settings, lambda title: LiveView(settings.quiet, title))
