@@ -337,6 +337,12 @@ def test_baseline_comparison_fails_the_gate_on_a_regression(serve, tmp_path):
     text = markdown.read_text()
     assert f"| latency p95 (ms) | {old['latency_ms']['p95']:g} | {report['latency_ms']['p95']:g} |" in text
     assert "regressed" in text
+    junit = tmp_path / "report.xml"
+    again = load(serve(CountingApp(delay_s=0.1)).url, "--profile", "json", "--users", "2", "--duration", "1s",
+                 "--format", "junit", "--output", str(junit), "--baseline", str(earlier))
+    assert again.code == 1
+    xml = junit.read_text()
+    assert "latency p95 (ms) within 20% of baseline" in xml and xml.count("<failure") >= 1
     # the same slowdown within a generous bound passes
     loose = load(serve(CountingApp(delay_s=0.1)).url, "--profile", "json", "--users", "2", "--duration", "1s",
                  "--format", "json", "--baseline", str(earlier), "--max-regression", "5000%")
