@@ -51,7 +51,7 @@ class Collector:
         self.requests_out: Any = None  # a RequestsOut (local, master) or None
         self.out_lines: list[str] | None = None  # a worker's lines for the next report
         self.out_content = False
-        self.step: int | None = None
+        self.step_index: int | None = None  # a sweep's step, in --requests-out lines
         self._began = False
 
     def configure(self, *, warmup_s: float = 0.0, goodput: list[goodput_rules.Bound] | None = None,
@@ -68,7 +68,7 @@ class Collector:
         if not self._began:  # start offsets count from the start of the whole run, across sweep steps
             self.origin_wall = time.time()
             self._began = True
-        self.step = step
+        self.step_index = step
 
     def _resink(self) -> None:
         if self.role == "worker":
@@ -124,7 +124,7 @@ class Collector:
         warmup = turn.started < self.warmup_until
         kind = "ok" if exception is None else error_kind(exception)
         if self.requests_out is not None or self.out_lines is not None:
-            line = turn_line(turn, kind, turn.started_wall - self.origin_wall, warmup=warmup, step=self.step,
+            line = turn_line(turn, kind, turn.started_wall - self.origin_wall, warmup=warmup, step=self.step_index,
                              content=self.out_content)
             if self.out_lines is not None:
                 self.out_lines.append(line)

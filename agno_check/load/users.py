@@ -132,7 +132,7 @@ class AgentUser(FastHttpUser):
     connection_timeout = 10.0
 
     _discovered_agent: ClassVar[str | None] = None
-    _turn_of: tuple[str | None, str | None] = (None, None)  # the session and message of the turn in flight
+    own_token: str | None = None  # this user's credential from --tokens-file
     _deadline: gevent.Timeout | None = None  # the user's whole-turn timer, rearmed for each turn
 
     @classmethod
@@ -199,7 +199,7 @@ class AgentUser(FastHttpUser):
 
     def _headers(self) -> dict[str, str]:
         headers = {"User-Agent": "agno-check-load"}
-        token = self._own_token() or self.token or os.environ.get("AGNO_CHECK_TOKEN")
+        token = self.own_token or self.token or os.environ.get("AGNO_CHECK_TOKEN")
         if token:
             headers["Authorization"] = f"Bearer {token}"
         headers.update(dict(self.extra_headers))
@@ -217,6 +217,7 @@ class AgentUser(FastHttpUser):
     # --- Locust life cycle ---------------------------------------------------------------------------------------
 
     def on_start(self) -> None:
+        self.own_token = self._own_token()  # once per user: every request of this user carries it
         self.profile = self.build_profile()
         self.auth_headers = self._headers()
         # what the user sends as credentials never reaches a failure message (Locust's stats, CSV, the report)
@@ -272,7 +273,6 @@ class AgentUser(FastHttpUser):
         if self.output_tokens:
             limit_output(spec, self.output_tokens)
         start = time.perf_counter() if started is None else started
-        self._turn_of = (session_id, message)
         # a whole-turn deadline, not only the client's per-read timeout: a server that trickles its answer must
         # not hold a user past --timeout. One timer per user, rearmed each turn (a new gevent timer per turn
         # cost ~7 us, 5 of them saved: ~6% of a turn's CPU at full speed against nginx); an open-model arrival
@@ -283,14 +283,14 @@ class AgentUser(FastHttpUser):
                 deadline = self._deadline = gevent.Timeout(max(0.001, self.timeout))
             deadline.start()
             try:
-                result = self._exchange(spec, start, deadline)
+                result = self._exchange(spec, start, deadline, session_id, message)
             finally:
                 deadline.cancel()
         else:
             deadline = gevent.Timeout(max(0.001, self.timeout - (time.perf_counter() - start)))
             deadline.start()
             try:
-                result = self._exchange(spec, start, deadline)
+                result = self._exchange(spec, start, deadline, session_id, message)
             finally:
                 deadline.close()
         if result.ok:
@@ -326,7 +326,8 @@ class AgentUser(FastHttpUser):
         except FAILURE_EXCEPTIONS as exc:
             return getattr(exc, "response", None), exc, url
 
-    def _exchange(self, spec: RequestSpec, start: float, deadline: gevent.Timeout | None) -> TurnResult:
+    def _exchange(self, spec: RequestSpec, start: float, deadline: gevent.Timeout | None,
+                  session_id: str | None = None, message: str | None = None) -> TurnResult:
         name = spec.path
         started_at = time.time()
         resp: Any = None
@@ -343,7 +344,7 @@ class AgentUser(FastHttpUser):
             if resp is not None:
                 resp.release()  # back to the pool when read to the end, else closed
         result.started, result.started_wall, result.user = start, started_at, self.user_key
-        result.session_id, result.message = self._turn_of
+        result.session_id, result.message = session_id, message
         self.environment.events.request.fire(
             request_type=spec.method, name=name, response_time=result.latency_ms,
             response_length=len(result.parsed.content), exception=result.failure, context=self.context(),
