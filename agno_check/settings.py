@@ -138,8 +138,8 @@ class CommonSettings(BaseSettings):
 
     def echo(self) -> dict[str, Any]:
         """What shaped the run, for the report's ``settings``; never credentials."""
-        hidden = {"token", "token_b", "jwt_secret", "header", "format", "output", "junit", "markdown", "quiet",
-                  "verbose", "debug", "html", "csv", "sarif", "write_baseline"}
+        hidden = {"token", "token_b", "jwt_secret", "jwt_private_key", "header", "format", "output", "junit",
+                  "markdown", "quiet", "verbose", "debug", "html", "csv", "sarif", "write_baseline"}
         return {k: v for k, v in self.model_dump(mode="json").items() if k not in hidden and v not in (None, [], {})}
 
 
@@ -159,12 +159,17 @@ class ReadinessSettings(CommonSettings):
     canary: str | None = None
     token_b: SecretStr | None = None
     jwt_secret: SecretStr | None = None
+    #: PEM files: an RS*/ES* signing key for the expiry probes, a public key for the key-confusion probe
+    jwt_private_key: str | None = None
+    jwt_public_key: str | None = None
     burst_requests: int = Field(60, ge=1, le=1000)
     burst_seconds: float = Field(5.0, gt=0, le=120)
     retry_after_cap: float = Field(30.0, ge=0, le=600)
     retry_after_budget: float = Field(120.0, ge=0, le=3600)
     sim_control: str | None = None
     live_model: bool = False
+    #: in-process: the user's tools the simulated model calls ("all" or names); None: only team delegation
+    exercise_tools: str | None = None
     #: in-process: hosts (names, addresses or networks) the agent's code may reach off the machine
     allow_egress: CommaList = Field(default_factory=list)
     require_env: CommaList = Field(default_factory=list)
@@ -184,6 +189,13 @@ class ReadinessSettings(CommonSettings):
     sarif: str | None = None
     html: str | None = None
 
+    @field_validator("jwt_private_key", "jwt_public_key")
+    @classmethod
+    def _pem_file(cls, value: str | None) -> str | None:
+        if value is not None and not Path(value).is_file():
+            raise ValueError(f"no such file {value!r} (expected a PEM key file)")
+        return value
+
     @field_validator("policy", mode="before")
     @classmethod
     def _policy(cls, value: Any) -> Any:
@@ -193,6 +205,20 @@ class ReadinessSettings(CommonSettings):
     @classmethod
     def _split(cls, value: Any) -> Any:
         return split_commas(value)
+
+    @field_validator("exercise_tools", mode="before")
+    @classmethod
+    def _tool_names(cls, value: Any) -> Any:
+        if isinstance(value, list | tuple):
+            value = ",".join(str(v) for v in value)
+        if value is None or value == "":
+            return None
+        from agno_check.sim.tools import parse_policy  # pydantic only: start-up stays light
+
+        policy = parse_policy(str(value))
+        if policy.mode != "all":
+            raise ValueError("--exercise-tools takes tool names (or nothing, for all tools)")
+        return "all" if not policy.names else ",".join(policy.names)
 
     @field_validator("load_duration", mode="before")
     @classmethod

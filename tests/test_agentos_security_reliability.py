@@ -37,12 +37,15 @@ def test_default_agentos_verdicts(sim, serve, tmp_path):
         "security.unauthenticated_data": "fail",
         # the run payload carries the system message; the naive model follows injections
         "security.system_prompt_exposure": "fail", "security.prompt_injection": "fail",
-        # a 1 MiB form field is run; /sessions?page=0 answers 500 "(ValueError)"; no rate limiting
-        "security.input_size_limit": "fail", "security.error_disclosure": "fail", "security.rate_limiting": "fail",
+        # a 1 MiB form field is run; /sessions?page=0 answers 500 "(ValueError)": a bare class name (warn) and a
+        # crash on a malformed query (fail); no rate limiting
+        "security.input_size_limit": "fail", "security.error_disclosure": "warn", "security.rate_limiting": "fail",
         # unlisted origins get no allow-origin header; no security headers at all
         "security.cors": "pass", "security.headers": "warn",
-        # 422 JSON for malformed runs; both turns of a session stored and recalled; 20 runs absorbed
-        "reliability.malformed_input": "pass", "reliability.error_responses": "pass",
+        # 422 JSON for malformed runs, but a 500 for page=0; both turns of a session stored and recalled;
+        # 20 runs absorbed; no auth middleware at all (auth_mode none), so every run route is open
+        "reliability.malformed_input": "fail", "reliability.error_responses": "pass",
+        "security.agentos_auth_mode": "fail", "security.run_entry_points": "fail",
         "reliability.session_continuity": "pass", "reliability.error_status_honest": "pass",
         "reliability.backpressure": "pass",
         "security.user_isolation": "skip", "security.jwt_alg_none": "skip",
@@ -55,6 +58,7 @@ def test_default_agentos_verdicts(sim, serve, tmp_path):
     injection = result(report, "security.prompt_injection")
     assert "instructions" in injection.detail and "GET /agents" in injection.evidence["looked_for"]
     assert "ValueError" in result(report, "security.error_disclosure").detail
+    assert "page=0 on /sessions: HTTP 500" in result(report, "reliability.malformed_input").detail
     assert "GET /sessions/{id}/runs lists 2 runs" in result(report, "reliability.session_continuity").detail
 
 
@@ -66,7 +70,8 @@ def test_agentos_with_security_key(sim, serve, tmp_path, monkeypatch):
     assert httpx.get(f"{url}/sessions", timeout=10).status_code == 401
     report = readiness(url, token=OS_KEY, only=OURS, **SMALL)
     verdicts = statuses(report)
-    for check_id in ("security.auth_required", "security.auth_invalid_token", "security.unauthenticated_data"):
+    for check_id in ("security.auth_required", "security.auth_invalid_token", "security.unauthenticated_data",
+                     "security.agentos_auth_mode", "security.run_entry_points"):
         assert verdicts[check_id] == "pass", result(report, check_id)
     for check_id in ("security.jwt_alg_none", "security.jwt_tampered", "security.jwt_expired",
                      "security.jwt_weak_secret"):
@@ -129,4 +134,5 @@ def test_inprocess_agent_skips_deployment_checks_and_reads_instructions_from_the
     assert result(report, "security.headers").status == "skip"
     injection = result(report, "security.prompt_injection")  # no --canary: the agent object's instructions
     assert injection.status == "fail" and injection.evidence["looked_for"].endswith("(the agent object)")
+    assert "the simulated model complies with every injection" in injection.detail
     assert f"{len(INSTRUCTIONS)} characters of the agent's instructions" in injection.detail

@@ -46,7 +46,8 @@ def redis_url() -> str:
 HARDENED_MUST_PASS = ("security.auth_required", "security.auth_invalid_token", "security.rate_limiting",
                       "security.system_prompt_exposure", "security.prompt_injection", "security.unauthenticated_data",
                       "configuration.prometheus_metrics", "configuration.health_depth", "reliability.upstream_faults",
-                      "reliability.error_status_honest", "reliability.session_continuity")
+                      "reliability.error_status_honest", "reliability.session_continuity",
+                      "security.agentos_auth_mode", "security.run_entry_points", "reliability.malformed_input")
 FLAWED_MUST_FAIL = ("security.auth_required", "configuration.prometheus_metrics", "security.system_prompt_exposure",
                     "reliability.upstream_faults")
 

@@ -40,9 +40,9 @@ def test_cli_file_spec_report_has_the_url_report_shape_and_the_agent_checks() ->
 
 @pytest.mark.parametrize(("spec", "expected"), [
     ("tests.agents.nowhere:agent", "no module named 'tests.agents.nowhere'"),
-    ("tests.agents.basic:nope", "has no attribute 'nope' (agno Agent/Team objects in it: agent, draft_agent"),
+    ("tests.agents.basic:nope", "has no attribute 'nope' (agno Agent/Team/Workflow objects in it: agent, draft_agent"),
     ("tests.agents.broken:agent", "importing 'tests.agents.broken' failed: RuntimeError: DATABASE_URL is not set"),
-    ("tests.agents.basic:not_an_agent", "is a builtins.dict, not an agno Agent or Team"),
+    ("tests.agents.basic:not_an_agent", "is a builtins.dict, not an agno Agent, Team or Workflow"),
     ("tests/agents/missing.py:agent", "no such file 'tests/agents/missing.py'"),
 ])
 def test_bad_spec_is_one_line_and_exit_2(spec: str, expected: str) -> None:
@@ -93,7 +93,8 @@ def test_the_users_objects_and_the_process_are_restored(monkeypatch: pytest.Monk
     assert sys.stdout is stdout
 
 
-def test_runs_reach_only_the_simulated_llm_and_stand_ins_replace_other_models() -> None:
+def test_responses_models_run_on_the_simulated_llm_through_their_own_client() -> None:
+    """``"openai:gpt-4o"`` is an OpenAIResponses: it keeps its class and calls the simulator's /v1/responses."""
     from agno_check.readiness import open_target
     from agno_check.settings import ReadinessSettings, load_settings
 
@@ -103,14 +104,15 @@ def test_runs_reach_only_the_simulated_llm_and_stand_ins_replace_other_models() 
             turn = await opened.target.run("hello", "agno-check-sim-only", False)
             assert turn.ok, turn.failure_reason()
             info = opened.extras["inprocess"]
-            model = opened.agent.model  # the stand-in, for the run
+            model = opened.agent.model  # the declared model, aimed at the simulator for the run
+            assert type(model).__name__ == "OpenAIResponses"
             urls = [str(model.get_async_client().base_url), str(model.get_client().base_url)]
-            requests = opened.sim.stats()["requests"]
-            return [(s.path, s.how) for s in info.models], requests, urls
+            apis = [r["api"] for r in opened.sim.stats()["recent"]]
+            return [(s.path, s.how) for s in info.models], apis, urls
 
-    sites, requests, urls = asyncio.run(go())
-    assert sites == [("agent.model", "stand-in")]
-    assert requests >= 1  # the turn above went to the simulated LLM
+    sites, apis, urls = asyncio.run(go())
+    assert sites == [("agent.model", "sim")]
+    assert apis and set(apis) == {"responses"}  # the turn above went to the simulator's Responses API
     assert all(url.startswith("http://127.0.0.1:") for url in urls)
 
 
@@ -151,8 +153,9 @@ def test_url_targets_skip_the_agent_level_checks_without_counting_them(sim, serv
     assert report.score == 100.0 and report.gate.passed
 
 
-def test_agno_default_model_gets_a_stand_in_and_stays_unset(tmp_path: Path) -> None:
-    """No model: agno would create OpenAIResponses (the network) at run time; a stand-in runs instead."""
+def test_agno_default_model_runs_on_the_simulator_and_stays_unset(tmp_path: Path) -> None:
+    """No model: agno would create OpenAIResponses (the network) at run time; agno's default model class runs
+    on the simulator instead (no stand-in), and the user's object keeps no model."""
     (tmp_path / "bare_team.py").write_text(textwrap.dedent("""
         from agno.agent import Agent
         from agno.team import Team
@@ -163,9 +166,10 @@ def test_agno_default_model_gets_a_stand_in_and_stays_unset(tmp_path: Path) -> N
                        samples=2)
     check = result(report, "configuration.model_timeout")
     assert check.status == "fail" and "team.model agno's default OpenAIResponses" in check.detail
-    assert check.detail.count("team.model") == 1  # the stand-in is not judged as a declared model
+    assert check.detail.count("team.model") == 1  # the run's model is not judged as a declared model
     assert result(report, "performance.latency").status == "pass"  # the runs reached the simulated LLM
-    assert any("stand-in" in note and "agno's default" in note for note in report.notes)
+    assert any("simulated LLM" in note and "agno's default" in note for note in report.notes)
+    assert not any("stand-in" in note for note in report.notes)
     module = sys.modules["bare_team"]
     assert module.team.model is None and module.team.members[0].model is None
 
@@ -180,3 +184,50 @@ def test_a_module_that_hangs_at_import_is_exit_2_within_the_run_bound(tmp_path: 
     lines = [line for line in result.stderr.splitlines() if line.strip()]
     assert len(lines) == 1 and "did not finish within 3 s" in lines[0], result.stderr
     assert time.monotonic() - started < 60  # bounded by --max-time, not by the module
+
+
+def test_an_agno_outside_the_supported_range_is_one_line_and_exit_2(tmp_path: Path) -> None:
+    """A fake ``agno-2.9.0.dist-info`` first on the path: importlib.metadata reports agno 2.9.0, as it would
+    for a user whose own pin won."""
+    info = tmp_path / "agno-2.9.0.dist-info"
+    info.mkdir()
+    (info / "METADATA").write_text("Metadata-Version: 2.1\nName: agno\nVersion: 2.9.0\n")
+    root = str(Path(__file__).resolve().parents[1])
+    run = run_cli("readiness", "tests/agents/basic.py:agent", env={"PYTHONPATH": f"{tmp_path}{os.pathsep}{root}"})
+    assert run.code == 2
+    lines = run.stderr.strip().splitlines()
+    assert len(lines) == 1 and "agno 2.9.0 is installed; agno-check supports agno>=3.0,<4" in lines[0], run.stderr
+
+
+def test_a_provider_speaking_neither_api_gets_a_stand_in_named_in_the_report(tmp_path: Path) -> None:
+    """A model class of the user's own (as for Claude or Gemini): neither chat completions nor Responses, so the
+    runs use an OpenAIChat stand-in with its timeout and retries, and the report names it."""
+    (tmp_path / "own_provider.py").write_text(textwrap.dedent("""
+        from dataclasses import dataclass
+
+        from agno.agent import Agent
+        from agno.models.base import Model
+
+
+        @dataclass
+        class HouseModel(Model):
+            id: str = "house-1"
+            name: str = "HouseModel"
+            provider: str = "House"
+            timeout: float = 15.0
+            max_retries: int = 1
+
+            def invoke(self, *a, **k): raise RuntimeError("the real provider must not be called")
+            async def ainvoke(self, *a, **k): raise RuntimeError("the real provider must not be called")
+            def invoke_stream(self, *a, **k): raise RuntimeError("the real provider must not be called")
+            async def ainvoke_stream(self, *a, **k): raise RuntimeError("the real provider must not be called")
+            def _parse_provider_response(self, *a, **k): raise RuntimeError("unused")
+            def _parse_provider_response_delta(self, *a, **k): raise RuntimeError("unused")
+
+
+        agent = Agent(id="house", model=HouseModel(), telemetry=False)
+    """))
+    report = readiness(f"{tmp_path}/own_provider.py:agent", only=["performance.latency"], samples=2)
+    assert result(report, "performance.latency").status == "pass"  # the stand-in answered every run
+    note = next(n for n in report.notes if "stand-in" in n)
+    assert "agent.model: HouseModel(id='house-1')" in note

@@ -22,7 +22,6 @@ def run(url: str, sim=None, **flags):
     [
         ("lenient_input", "reliability.malformed_input", "fail", "accepted with http 200 (the agent ran on garbage)"),
         ("plain_errors", "reliability.error_responses", "warn", "plain text/plain"),
-        ("amnesia", "reliability.session_continuity", "fail", "did not recall the code word"),
         ("overload_500", "reliability.backpressure", "fail", "answered 500"),
     ],
 )

@@ -70,8 +70,8 @@ def test_opaque_keys_are_not_jwts_and_forged_tokens_keep_the_claims():
     ("body", "kind"),
     [
         ('Traceback (most recent call last):\n  File "/app/main.py", line 3, in <module>', "a Python traceback"),
-        ('{"detail": "Internal server error (ValueError)"}', "an exception class name"),
-        ("sqlalchemy.exc.OperationalError: no such table: users", "an exception class name"),
+        ('{"detail": "Internal server error (ValueError)"}', "a bare exception class name"),
+        ("sqlalchemy.exc.OperationalError: no such table: users", "a module-qualified exception name"),
         ('{"error": "SELECT id, email FROM users WHERE id = 4"}', "an SQL statement"),
         ("psycopg2.errors.UndefinedTable: relation does not exist", "a database error"),
         ("failed in /srv/helpdesk/app/handlers.py", "a source file path"),
@@ -135,6 +135,10 @@ def test_honest_status_rules():
     assert dishonest(_turn(200, "fine")) is None
     # a stream's status line is sent before the run ends: an error event in it is the honest report
     assert dishonest(_turn(200, "", stream=True, agent_status="ERROR", error="Connection error.")) is None
+    # in-process, the HTTP layer is agno-check's wrapper: the agent's own ERROR status is its honest report
+    assert dishonest(_turn(200, "Connection error.", agent_status="ERROR", error="Connection error."),
+                     agent_level=True) is None
+    assert dishonest(_turn(200, ""), agent_level=True)
 
 
 def test_catalogue_flags_and_order():

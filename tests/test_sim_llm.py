@@ -538,7 +538,7 @@ def test_cli_serves_in_the_foreground_until_interrupted() -> None:
 @pytest.mark.parametrize(
     ("args", "option"),
     [(["--ttft", "200"], "--ttft"), (["--tps", "x"], "--tps"), (["--tokens", "9-3"], "--tokens"),
-     (["--fault", "418"], "--fault")],
+     (["--fault", "418"], "--fault"), (["--tools", "rm -rf /"], "--tools")],
 )
 def test_cli_rejects_bad_options_in_one_line(args: list[str], option: str) -> None:
     proc = subprocess.run(

@@ -81,6 +81,12 @@ def readiness(
                                       rich_help_panel=CHECKS)] = None,
     jwt_secret: Annotated[str | None, Opt(help="HS* secret to sign expired-token probes. Never printed.",
                                           rich_help_panel=CHECKS)] = None,
+    jwt_private_key: Annotated[str | None, Opt(help="PEM file: the RS*/ES* key that signs the service's tokens, "
+                                               "for expired-token probes. Never printed.",
+                                          rich_help_panel=CHECKS)] = None,
+    jwt_public_key: Annotated[str | None, Opt(help="PEM file: the service's RS*/ES* public key, for the "
+                                              "key-confusion probe (HS256 signed with it).",
+                                          rich_help_panel=CHECKS)] = None,
     burst_requests: BurstRequestsOption = None,
     burst_seconds: BurstSecondsOption = None,
     load_users: Annotated[int | None, Opt(help="Add performance.load_slo: a load test by this many users "
@@ -91,6 +97,12 @@ def readiness(
                                                 "reliability.upstream_faults.", rich_help_panel=CHECKS)] = None,
     live_model: Annotated[bool, Opt("--live-model", help="In-process: keep the agent's real model.",
                                     rich_help_panel=CHECKS)] = False,
+    exercise_tools: Annotated[bool, Opt("--exercise-tools", help="In-process: the simulated model calls your "
+                                         "tools too (they run for real); default: only team delegation.",
+                                         rich_help_panel=CHECKS)] = False,
+    exercise_tool: Annotated[list[str] | None, Opt("--exercise-tool", metavar="NAME", help="In-process: call only "
+                                                   "these tools (repeatable, or NAME,NAME).",
+                                                   rich_help_panel=CHECKS)] = None,
     allow_egress: Annotated[list[str] | None, Opt(help="In-process: a host the agent's code may reach off this "
                                                        "machine (repeatable; every other one is refused).",
                                                   rich_help_panel=CHECKS)] = None,
@@ -122,6 +134,8 @@ def readiness(
     config_path = flags.pop("config")
     for key in ("insecure", "passive", "live_model", "quiet", "verbose", "debug"):
         flags[key] = flags[key] or None
+    named = flags.pop("exercise_tool") or []
+    flags["exercise_tools"] = ",".join(named) if named else ("all" if flags["exercise_tools"] else None)
     return run_readiness_command(flags, config_path)
 
 

@@ -48,19 +48,28 @@ def sim_llm(
         ),
     ] = None,
     seed: Annotated[int, typer.Option(help="Seed of answers, latency draws and fault draws (reproducible runs).")] = 0,
+    tools: Annotated[
+        str,
+        typer.Option(metavar="POLICY", help="Which offered tools the naive model calls (one per user turn, then "
+                     "it answers with the result): none | team (agno's team delegation, so members run) | all | "
+                     "NAME,NAME (these, plus team delegation). Tools run in the agent's process, for real."),
+    ] = "none",
 ) -> None:
     """Run a simulated OpenAI-compatible LLM (a deliberately naive model) until Ctrl-C.
 
-    It answers POST /v1/chat/completions (streamed or not, with usage) at the given latency, injects the
+    It answers POST /v1/chat/completions and POST /v1/responses (streamed or not, with usage, tool calls
+    per --tools) at the given latency, injects the
     given faults, follows prompt-injection requests literally (it prints its system prompt when asked) and
     recalls facts stated earlier in the conversation. Point an agent at it with
-    OpenAIChat(base_url="http://127.0.0.1:8900/v1", api_key="any").
+    OpenAIChat or OpenAIResponses(base_url="http://127.0.0.1:8900/v1", api_key="any"), or set
+    OPENAI_BASE_URL=http://127.0.0.1:8900/v1 for agno's default model.
 
     \b
     Control API, while it runs:
       GET/POST/DELETE /_sim/faults   e.g. POST {"kind": "500", "next": 3}
       GET/POST /_sim/latency         e.g. POST {"ttft": "50ms", "tps": 200}
-      GET /_sim/stats                counters and recent requests (with the messages received)
+      GET/POST /_sim/tools           e.g. POST "team"
+      GET /_sim/stats                counters and recent requests (?all=true: every one kept)
       POST /_sim/reset               start-up profiles, empty stats
     """
     from agno_check.sim import profiles as p
@@ -71,13 +80,16 @@ def sim_llm(
     latency = _parsed(lambda: p.LatencyProfile(ttft=ttft_dist, tps=tps_dist, output_tokens=token_range),
                       "--ttft" if ttft_dist.typical > p.MAX_TTFT_S else "--tps")
     faults = _parsed(lambda: p.FaultProfile.model_validate(list(fault or [])), "--fault")
+    from agno_check.sim.tools import parse_policy
+
+    policy = _parsed(lambda: parse_policy(tools), "--tools")
 
     sock = _bind(host, port)
     import uvicorn
 
     from agno_check.sim.server import GRACEFUL_SHUTDOWN_S, create_app
 
-    app = create_app(latency, faults, seed)
+    app = create_app(latency, faults, seed, policy)
     bound_host, bound_port = sock.getsockname()[:2]
     shown = f"[{bound_host}]" if ":" in bound_host else bound_host
     url = f"http://{shown}:{bound_port}"
@@ -85,7 +97,7 @@ def sim_llm(
         sys.stderr.write(f"agno-check sim-llm: listening on {host}, not loopback: anyone who can reach it may use it\n")
     rules = ", ".join(fault or []) or "none"
     typer.echo(f"Simulated LLM at {url} (OpenAI base URL {url}/v1); ttft {ttft}, {tps} tokens/s, "
-               f"{tokens} tokens, faults: {rules}, seed {seed}. Ctrl-C to stop.")
+               f"{tokens} tokens, faults: {rules}, tools: {tools}, seed {seed}. Ctrl-C to stop.")
     config = uvicorn.Config(app, log_level="warning", access_log=False, timeout_graceful_shutdown=GRACEFUL_SHUTDOWN_S)
     uvicorn.Server(config).run(sockets=[sock])
 
@@ -96,8 +108,10 @@ def _bind(host: str, port: int) -> socket.socket:
         infos = socket.getaddrinfo(host, port, type=socket.SOCK_STREAM, flags=socket.AI_PASSIVE)
     except socket.gaierror as exc:
         raise typer.BadParameter(f"cannot resolve {host!r}: {exc.strerror}", param_hint="--host") from None
-    family, _, _, _, address = infos[0]
-    sock = socket.socket(family, socket.SOCK_STREAM, socket.IPPROTO_TCP)  # so asyncio sets TCP_NODELAY (serve.py)
+    family, kind, proto, _, address = infos[0]
+    # the protocol number matters: asyncio sets TCP_NODELAY only on sockets whose proto is IPPROTO_TCP, and
+    # without it the first chunk on a reused keep-alive connection waits ~40 ms for a delayed ACK
+    sock = socket.socket(family, kind, proto or socket.IPPROTO_TCP)
     sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
     try:
         sock.bind(address)

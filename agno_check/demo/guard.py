@@ -1,7 +1,8 @@
 """The ASGI middlewares the hardened demo wraps around AgentOS, outermost first:
 
 ``SecurityHeaders`` -> ``Observe`` (metrics) -> ``Limit`` (per-token 429s) -> ``FrontDoor`` (bearer auth, body
-size) -> ``ResponseFilter`` (no instructions out, honest statuses) -> the AgentOS app.
+size) -> ``QueryCheck`` (paging parameters) -> ``ResponseFilter`` (no instructions out, honest statuses) -> the
+AgentOS app.
 
 Why plain ASGI and not ``BaseHTTPMiddleware``: streamed runs must stay streamed (BaseHTTPMiddleware buffers
 and breaks cancellation), and a 429 or 401 must be answered before AgentOS parses a form. Each class does one
@@ -207,6 +208,31 @@ class FrontDoor:
             return replay.pop() if replay else await receive()
 
         await self.app(scope, replayed, send)
+
+
+class QueryCheck:
+    """Paging parameters must be positive integers: a 422 here, before AgentOS 3.1.10 turns ``page=0`` on
+    ``/sessions`` into a 500 (its db layer raises ValueError and nothing maps it to a client error)."""
+
+    PAGING = ("page", "limit")
+
+    def __init__(self, app: ASGIApp) -> None:
+        self.app = app
+
+    def _invalid(self, scope: Scope) -> str | None:
+        from urllib.parse import parse_qsl
+
+        for name, value in parse_qsl(scope.get("query_string", b"").decode("latin-1"), keep_blank_values=True):
+            if name in self.PAGING and not (value.isdigit() and int(value) >= 1):
+                return name
+        return None
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        name = self._invalid(scope) if scope["type"] == "http" else None
+        if name is not None:
+            await send_json(send, 422, {"detail": f"query parameter {name!r} must be an integer >= 1"})
+            return
+        await self.app(scope, receive, send)
 
 
 class ResponseFilter:

@@ -45,7 +45,7 @@ def build_hardened_app(model_base_url: str, db: Any, engine: Any, db_backend: st
     from fastapi import FastAPI
     from fastapi.responses import JSONResponse, Response
 
-    from agno_check.demo.guard import FrontDoor, Limit, Observe, ResponseFilter, SecurityHeaders
+    from agno_check.demo.guard import FrontDoor, Limit, Observe, QueryCheck, ResponseFilter, SecurityHeaders
     from agno_check.demo.health import Health
     from agno_check.demo.leaks import LeakGuard
     from agno_check.demo.metrics import DemoMetrics
@@ -79,6 +79,7 @@ def build_hardened_app(model_base_url: str, db: Any, engine: Any, db_backend: st
     guard = LeakGuard([INSTRUCTIONS], markers=[CANARY])
     limits = config.limits
     wrapped = ResponseFilter(app, guard, metrics)
+    wrapped = QueryCheck(wrapped)
     wrapped = FrontDoor(wrapped, token, limits.max_body_bytes)
     wrapped = Limit(wrapped, limiter, metrics)
     wrapped = Observe(wrapped, metrics)

@@ -83,7 +83,7 @@ def run_worker(master_host: str, master_port: int, scenario: str | None = None, 
         sys.stderr.write(f"agno-check: worker: connecting to the master at {master_host}:{master_port}…\n")
         sys.stderr.flush()
     try:
-        runner = env._create_runner(PlannedWorkerRunner, master_host, master_port)
+        runner = _attach_runner(env, PlannedWorkerRunner(env, master_host, master_port))
     except ConnectionError:
         from agno_check.errors import TargetUnreachable
 
@@ -94,6 +94,18 @@ def run_worker(master_host: str, master_port: int, scenario: str | None = None, 
         sys.stderr.flush()
     runner.greenlet.join()
     return 0
+
+
+def _attach_runner(env: Any, runner: Any) -> Any:
+    """What Locust's private ``Environment._create_runner`` does, with public attributes only (the runner
+    class's constructor, ``env.runner``, ``env.shape_class.runner``), so a Locust release that renames the
+    private helper does not break the worker."""
+    if getattr(env, "runner", None) is not None:
+        raise RuntimeError(f"the Locust environment already has a runner ({env.runner})")
+    env.runner = runner
+    if getattr(env, "shape_class", None) is not None:
+        env.shape_class.runner = runner
+    return runner
 
 
 def main(argv: list[str] | None = None) -> int:

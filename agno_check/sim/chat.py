@@ -11,7 +11,12 @@ into a closed connection once the response has started, or a bare 500 before.
 Wire format, as OpenAI sends it and agno's ``OpenAIChat`` parses it: a JSON ``chat.completion``; or SSE
 ``data: {chat.completion.chunk}`` lines — the first carries the role, each carries one token as
 ``delta.content``, one with ``finish_reason``, then (with ``stream_options.include_usage``) a chunk with
-``choices: []`` and ``usage``, then ``data: [DONE]``.
+``choices: []`` and ``usage``, then ``data: [DONE]``. A tool call (``tools``, the naive model's policy) is
+one ``message.tool_calls`` entry (streamed: the name, then the arguments, as ``delta.tool_calls``) with
+``finish_reason: "tool_calls"``.
+
+The plan (what to say, how fast, where a broken stream stops) is shared with ``responses``, which speaks the
+Responses API's wire format over the same faults and pacing.
 """
 
 from __future__ import annotations
@@ -23,17 +28,18 @@ import re
 import socket
 import struct
 import time
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from typing import Any
 
-from agno_check.sim import naive
+from agno_check.sim import naive, tools
 from agno_check.sim.profiles import FaultRule
 from agno_check.sim.state import RequestRecord, SimState
 
 MAX_BODY_BYTES = 8 * 1024 * 1024
 POLL_S = 0.1  # how often a pause looks at disconnects and shutdown
 
-_ERRORS = {
+ERRORS = {
     429: ("rate_limit_exceeded", "requests", "Rate limit reached for requests (simulated)."),
     500: ("server_error", "server_error", "The server had an error processing your request (simulated)."),
     503: ("service_unavailable", "server_error", "The engine is currently overloaded (simulated)."),
@@ -89,18 +95,32 @@ class Watch:
 
 async def handle_chat(state: SimState, scope: dict[str, Any], receive: Any, send: Any) -> None:
     """Serve one chat-completion request according to the state's latency and fault profiles."""
-    body, too_large = await _read_body(receive)
+    await handle_model_request(state, scope, receive, send, api="chat.completions", parse=_parse,
+                               respond=_answer)
+
+
+Parse = Callable[[bytes], tuple[dict[str, Any], list[dict[str, Any]], str | None]]
+Respond = Callable[[SimState, RequestRecord, dict[str, Any], "FaultRule | None", Any, "Watch"], Awaitable[str]]
+
+
+async def handle_model_request(state: SimState, scope: dict[str, Any], receive: Any, send: Any, *, api: str,
+                               parse: Parse, respond: Respond) -> None:
+    """One model request of either API: read, record, draw a fault, then error, drop or ``respond``.
+
+    ``parse`` turns the body into (request, chat-style messages for the naive model, problem or None)."""
+    body, too_large = await read_body(receive)
     if too_large:
-        await _send_error(send, 413, "invalid_request_error", None, f"body over {MAX_BODY_BYTES} bytes")
+        await send_error(send, 413, "invalid_request_error", None, f"body over {MAX_BODY_BYTES} bytes")
         return
-    request, problem = _parse(body)
+    request, messages, problem = parse(body)
     headers = {k.decode("latin-1").lower(): v.decode("latin-1") for k, v in scope.get("headers", [])}
-    messages = request.get("messages") if isinstance(request.get("messages"), list) else []
     record = state.begin(
+        prefix="resp" if api == "responses" else "chatcmpl",
+        api=api,
         stream=bool(request.get("stream")),
         model=request.get("model") if isinstance(request.get("model"), str) else None,
         messages=messages,
-        params={k: v for k, v in request.items() if k != "messages"},
+        params={k: v for k, v in request.items() if k not in ("messages", "input")},
         has_auth=bool(headers.get("authorization")),
     )
     watch = Watch(receive, state)
@@ -108,7 +128,7 @@ async def handle_chat(state: SimState, scope: dict[str, Any], receive: Any, send
     try:
         if problem:
             record.status = 400
-            await _send_error(send, 400, "invalid_request_error", None, problem)
+            await send_error(send, 400, "invalid_request_error", None, problem)
             outcome = "bad_request"
             return
         record.prompt_tokens = naive.prompt_tokens(messages)
@@ -116,12 +136,12 @@ async def handle_chat(state: SimState, scope: dict[str, Any], receive: Any, send
         record.fault = fault.kind if fault else None
         if fault is not None and fault.kind in ("429", "500", "503"):
             record.status = int(fault.kind)
-            await _send_error(send, int(fault.kind), *_ERRORS[int(fault.kind)], retry_after=fault)
+            await send_error(send, int(fault.kind), *ERRORS[int(fault.kind)], retry_after=fault)
             outcome = fault.kind
         elif fault is not None and fault.kind in ("hang", "reset"):
-            outcome = await _hang_or_reset(fault, send, watch)
+            outcome = await hang_or_reset(fault, send, watch)
         else:
-            outcome = await _answer(state, record, request, fault, send, watch)
+            outcome = await respond(state, record, request, fault, send, watch)
     except ConnectionDrop:
         outcome = record.fault or "reset"
         raise
@@ -130,22 +150,23 @@ async def handle_chat(state: SimState, scope: dict[str, Any], receive: Any, send
         state.finish(record, outcome)
 
 
-async def _hang_or_reset(fault: FaultRule, send: Any, watch: Watch) -> str:
+async def hang_or_reset(fault: FaultRule, send: Any, watch: Watch) -> str:
     if fault.kind == "hang" and not await watch.pause(fault.hang_s):
         if not watch.gone:  # the simulator is closing: still no answer
-            await _drop(send, watch, reset=True)
+            await drop(send, watch, reset=True)
         return "hang"  # the client gave up: the hang did its job
     # a reset, or a hang that reached its cap: the client gets no answer either way
-    await _drop(send, watch, reset=True)
+    await drop(send, watch, reset=True)
     return fault.kind
 
 
 @dataclass
-class _Plan:
+class Plan:
     """One answer, decided before the first byte: the words, their pace, and where a broken stream stops."""
 
     meta: dict[str, Any]  # id, created, model: shared by the answer and every chunk
     pieces: list[str]  # one token each, leading whitespace included, so "".join(pieces) is the text
+    tool_call: tools.ToolCall | None  # instead of text: the naive model calls a tool
     start: float  # loop time the request was taken up
     ttft: float
     tps: float
@@ -158,15 +179,27 @@ class _Plan:
         return self.start + self.ttft + i / self.tps
 
 
-def _plan(state: SimState, record: RequestRecord, request: dict[str, Any], fault: FaultRule | None) -> _Plan:
+def plan(state: SimState, record: RequestRecord, request: dict[str, Any], fault: FaultRule | None,
+         limit: Any = None) -> Plan:
+    """Decide the whole answer before the first byte: text or a tool call, its pace, a broken stream's cut."""
     profile = state.latency
-    limit = request.get("max_completion_tokens") or request.get("max_tokens")
+    # What the conversation itself answers (a leak, a recalled or acknowledged fact) the naive model says
+    # directly, as a model with the history would; only a task it cannot answer from the history gets a tool.
     # an output limit is honoured as a load benchmark asks for it: filler answers are exactly that long
     length = (limit, limit) if isinstance(limit, int) and limit > 0 else profile.output_tokens.as_tuple()
     reply = naive.answer(record.messages, state.seed, length)
+    call = None
+    if reply.kind == "filler":
+        call = tools.decide(record.messages, request.get("tools"), state.tools, state.seed)
+        used = tools.answer_with_results(record.messages) if call is None else None
+        if call is not None:
+            reply = naive.Answer("tool_call", call.arguments)
+            record.tool_call = call.name
+        elif used is not None:
+            reply = naive.Answer("tool_result", used)
     pieces = re.findall(r"\s*\S+", reply.text.strip())
-    finish_reason = "stop"
-    if isinstance(limit, int) and 0 < limit <= len(pieces):  # stopped by the limit, not by itself
+    finish_reason = "tool_calls" if call is not None else "stop"
+    if call is None and isinstance(limit, int) and 0 < limit <= len(pieces):  # stopped by the limit
         pieces, finish_reason = pieces[:limit], "length"
     ttft, tps = profile.sample_ttft(state.latency_rng), profile.sample_tps(state.latency_rng)
     record.answer_kind, record.ttft_s, record.tps = reply.kind, round(ttft, 6), round(tps, 3)
@@ -174,9 +207,10 @@ def _plan(state: SimState, record: RequestRecord, request: dict[str, Any], fault
     if fault is not None and fault.kind == "broken_stream":
         broken_after = fault.after_tokens if fault.after_tokens is not None else len(pieces) // 2
         broken_after = min(broken_after, len(pieces))
-    return _Plan(
+    return Plan(
         meta={"id": record.id, "created": int(record.received_at), "model": record.model or "sim"},
         pieces=pieces,
+        tool_call=call,
         start=asyncio.get_running_loop().time(),
         ttft=ttft,
         tps=tps,
@@ -195,72 +229,95 @@ async def _answer(
     watch: Watch,
 ) -> str:
     """The naive model's answer at the profile's pace; only the first part of it for a broken stream."""
-    plan = _plan(state, record, request, fault)
+    answer = plan(state, record, request, fault, request.get("max_completion_tokens") or request.get("max_tokens"))
     if record.stream:
         options = request.get("stream_options")
         include_usage = isinstance(options, dict) and bool(options.get("include_usage"))
-        return await _stream(send, watch, record, plan, include_usage)
-    if not await watch.until(plan.due(max(len(plan.pieces) - 1, 0))):
-        return await _interrupted(send, watch)
-    message = {"role": "assistant", "content": "".join(plan.pieces), "refusal": None}
-    choice = {"index": 0, "message": message, "logprobs": None, "finish_reason": plan.finish_reason}
-    payload = {**plan.meta, "object": "chat.completion", "system_fingerprint": None, "choices": [choice],
-               "usage": plan.usage}
+        return await _stream(send, watch, record, answer, include_usage)
+    if not await watch.until(answer.due(max(len(answer.pieces) - 1, 0))):
+        return await interrupted(send, watch)
+    call = answer.tool_call
+    message: dict[str, Any] = {"role": "assistant", "content": None if call else "".join(answer.pieces),
+                               "refusal": None}
+    if call is not None:
+        message["tool_calls"] = [{"id": call.call_id, "type": "function",
+                                  "function": {"name": call.name, "arguments": call.arguments}}]
+    choice = {"index": 0, "message": message, "logprobs": None, "finish_reason": answer.finish_reason}
+    payload = {**answer.meta, "object": "chat.completion", "system_fingerprint": None, "choices": [choice],
+               "usage": answer.usage}
+    return await send_json_answer(send, watch, record, answer, payload)
+
+
+async def send_json_answer(send: Any, watch: Watch, record: RequestRecord, answer: Plan,
+                           payload: dict[str, Any]) -> str:
+    """A non-streamed answer: the whole JSON body, or half of it and a dropped connection (broken stream)."""
     body = json.dumps(payload).encode()
     record.status = 200
-    await _start(send, 200, "application/json", {"content-length": str(len(body))})
-    if plan.broken_after is not None:  # not streamed: the headers promise the whole body, half of it arrives
+    await start_response(send, 200, "application/json", {"content-length": str(len(body))})
+    if answer.broken_after is not None:  # not streamed: the headers promise the whole body, half of it arrives
         await send({"type": "http.response.body", "body": body[: len(body) // 2], "more_body": True})
-        await _drop(send, watch, reset=False)
+        record.sent()
+        await drop(send, watch, reset=False)
         return "broken_stream"
     await send({"type": "http.response.body", "body": body, "more_body": False})
-    record.completion_tokens = len(plan.pieces)
+    record.sent()
+    record.completion_tokens = len(answer.pieces)
     return "ok"
 
 
-async def _stream(send: Any, watch: Watch, record: RequestRecord, plan: _Plan, include_usage: bool) -> str:
-    """SSE: the role and first token at the TTFT, one token per chunk, finish, usage if asked, ``[DONE]``."""
+async def _stream(send: Any, watch: Watch, record: RequestRecord, answer: Plan, include_usage: bool) -> str:
+    """SSE: the role and first token at the TTFT, one token per chunk, finish, usage if asked, ``[DONE]``.
+    A tool call: the name at the TTFT, then its arguments, then ``finish_reason: tool_calls``."""
 
     def chunk(delta: dict[str, Any], finish: str | None = None, **extra: Any) -> dict[str, Any]:
         choice = {"index": 0, "delta": delta, "logprobs": None, "finish_reason": finish}
         head = {"object": "chat.completion.chunk", "system_fingerprint": None}
-        return {**plan.meta, **head, "choices": [choice], **extra}
+        return {**answer.meta, **head, "choices": [choice], **extra}
 
-    if not await watch.until(plan.due(0)):
-        return await _interrupted(send, watch)
+    if not await watch.until(answer.due(0)):
+        return await interrupted(send, watch)
     record.status = 200
-    await _start(send, 200, "text/event-stream; charset=utf-8", {"cache-control": "no-cache"})
-    if not plan.pieces:
-        await _event(send, chunk({"role": "assistant", "content": ""}))
-    for i, piece in enumerate(plan.pieces):
-        if plan.broken_after is not None and i >= plan.broken_after:
+    await start_response(send, 200, "text/event-stream; charset=utf-8", {"cache-control": "no-cache"})
+    call = answer.tool_call
+    if call is not None:
+        head = {"index": 0, "id": call.call_id, "type": "function", "function": {"name": call.name, "arguments": ""}}
+        await event(send, record, chunk({"role": "assistant", "content": None, "tool_calls": [head]}))
+    elif not answer.pieces:
+        await event(send, record, chunk({"role": "assistant", "content": ""}))
+    for i, piece in enumerate(answer.pieces):
+        if answer.broken_after is not None and i >= answer.broken_after:
             break
-        if i and not await watch.until(plan.due(i)):
-            return await _interrupted(send, watch)
-        await _event(send, chunk({"role": "assistant", "content": piece} if i == 0 else {"content": piece}))
+        if i and not await watch.until(answer.due(i)):
+            return await interrupted(send, watch)
+        if call is not None:
+            delta: dict[str, Any] = {"tool_calls": [{"index": 0, "function": {"arguments": piece}}]}
+        else:
+            delta = {"role": "assistant", "content": piece} if i == 0 else {"content": piece}
+        await event(send, record, chunk(delta))
         record.completion_tokens = i + 1
-    if plan.broken_after is not None:
-        await _drop(send, watch, reset=False)
+    if answer.broken_after is not None:
+        await drop(send, watch, reset=False)
         return "broken_stream"
-    await _event(send, chunk({}, plan.finish_reason, **({"usage": None} if include_usage else {})))
+    await event(send, record, chunk({}, answer.finish_reason, **({"usage": None} if include_usage else {})))
     if include_usage:
-        await _event(send, {**chunk({}), "choices": [], "usage": plan.usage})
+        await event(send, record, {**chunk({}), "choices": [], "usage": answer.usage})
     await send({"type": "http.response.body", "body": b"data: [DONE]\n\n", "more_body": False})
+    record.sent()
     return "ok"
 
 
-async def _interrupted(send: Any, watch: Watch) -> str:
+async def interrupted(send: Any, watch: Watch) -> str:
     """A pause was cut short: the client left, or the simulator is closing and drops the connection."""
     if watch.gone:
         return "client_disconnected"
-    await _drop(send, watch, reset=True)
+    await drop(send, watch, reset=True)
     return "shutdown"
 
 
 # ------------------------------------------------------------------------------------- wire helpers
 
 
-async def _read_body(receive: Any) -> tuple[bytes, bool]:
+async def read_body(receive: Any) -> tuple[bytes, bool]:
     chunks: list[bytes] = []
     size = 0
     while True:
@@ -275,31 +332,42 @@ async def _read_body(receive: Any) -> tuple[bytes, bool]:
             return b"".join(chunks), False
 
 
-def _parse(body: bytes) -> tuple[dict[str, Any], str | None]:
+def parse_json_object(body: bytes) -> tuple[dict[str, Any], str | None]:
     try:
         request = json.loads(body or b"null")
     except (ValueError, UnicodeDecodeError):
         return {}, "the body is not JSON"
     if not isinstance(request, dict):
         return {}, "the body must be a JSON object"
-    messages = request.get("messages")
-    if not isinstance(messages, list) or not messages or not all(isinstance(m, dict) for m in messages):
-        return request, "'messages' must be a non-empty list of message objects"
     return request, None
 
 
-async def _start(send: Any, status: int, content_type: str, extra: dict[str, str] | None = None) -> None:
+def _parse(body: bytes) -> tuple[dict[str, Any], list[dict[str, Any]], str | None]:
+    request, problem = parse_json_object(body)
+    if problem:
+        return request, [], problem
+    messages = request.get("messages")
+    if not isinstance(messages, list) or not messages or not all(isinstance(m, dict) for m in messages):
+        return request, [], "'messages' must be a non-empty list of message objects"
+    return request, messages, None
+
+
+async def start_response(send: Any, status: int, content_type: str, extra: dict[str, str] | None = None) -> None:
     headers = [(b"content-type", content_type.encode())]
     headers += [(k.encode(), v.encode()) for k, v in (extra or {}).items()]
     await send({"type": "http.response.start", "status": status, "headers": headers})
 
 
-async def _event(send: Any, payload: dict[str, Any]) -> None:
+async def event(send: Any, record: RequestRecord, payload: dict[str, Any], name: str | None = None) -> None:
+    """One SSE event (``event: name`` first when given, as the Responses API sends them)."""
     data = b"data: " + json.dumps(payload, separators=(",", ":")).encode() + b"\n\n"
+    if name:
+        data = f"event: {name}\n".encode() + data
     await send({"type": "http.response.body", "body": data, "more_body": True})
+    record.sent()
 
 
-async def _send_error(
+async def send_error(
     send: Any, status: int, code: str, kind: str | None, message: str, retry_after: FaultRule | None = None
 ) -> None:
     payload = {"error": {"message": message, "type": kind or code, "param": None, "code": code}}
@@ -308,11 +376,11 @@ async def _send_error(
     if status == 429 and retry_after is not None:
         extra["retry-after"] = str(math.ceil(retry_after.retry_after))
         extra["retry-after-ms"] = str(round(retry_after.retry_after * 1000))
-    await _start(send, status, "application/json", extra)
+    await start_response(send, status, "application/json", extra)
     await send({"type": "http.response.body", "body": body, "more_body": False})
 
 
-async def _drop(send: Any, watch: Watch, *, reset: bool) -> None:
+async def drop(send: Any, watch: Watch, *, reset: bool) -> None:
     """Drop the connection now and wait until the server has noticed.
 
     ``reset=True`` sends a TCP RST at once (the client may lose unread data: right for "no answer");

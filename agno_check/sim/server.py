@@ -1,6 +1,7 @@
 """The simulated LLM's ASGI app (``create_app``) and a context manager that serves it (``SimServer``).
 
-Routes: ``POST /v1/chat/completions`` (also ``/chat/completions``), ``GET /v1/models``, and the control API
+Routes: ``POST /v1/chat/completions`` (also ``/chat/completions``), ``POST /v1/responses`` (also
+``/responses``), ``GET /v1/models``, and the control API
 under ``/_sim/``, which tests and checks use to change the simulator while it runs:
 
 - ``GET /_sim/faults`` -> ``{"rules": [rule...], "seed": int|null}``; queued rules carry ``remaining``.
@@ -9,7 +10,10 @@ under ``/_sim/``, which tests and checks use to change the simulator while it ru
 - ``DELETE /_sim/faults``: no faults.
 - ``GET /_sim/latency`` -> the latency profile; ``POST /_sim/latency`` with some of ``ttft``, ``tps``,
   ``output_tokens``, ``seed`` (objects, numbers or CLI strings): merged into the profile; answers like GET.
-- ``GET /_sim/stats?recent=N`` -> counters and the last N request records (messages received included).
+- ``GET /_sim/tools`` -> the tool policy ``{"mode": "none"|"team"|"all", "names": [...]}``; ``POST`` one (or
+  a CLI string ``"team"``, ``"all"``, ``"get_weather,search"``) to replace it.
+- ``GET /_sim/stats?recent=N`` -> counters and the last N request records (messages received included);
+  ``?all=true``: every record kept (``records_cap`` of them at most, ``records_dropped`` says how many went).
 - ``POST /_sim/reset``: start-up profiles, reseeded random streams, empty stats.
 
 Invalid control bodies answer 422 ``{"detail": "<one line>"}``. A bearer key is accepted and never required.
@@ -17,6 +21,7 @@ Invalid control bodies answer 422 ``{"detail": "<one line>"}``. A bearer key is 
 
 from __future__ import annotations
 
+import socket
 import time
 from collections.abc import Mapping
 from typing import Any
@@ -26,14 +31,16 @@ from fastapi.responses import JSONResponse
 
 from agno_check.sim.chat import handle_chat
 from agno_check.sim.profiles import FaultProfile, FaultRule, LatencyProfile, error_text
+from agno_check.sim.responses import RESPONSES_PATHS, handle_responses
 from agno_check.sim.state import RECENT_RECORDS, SimState
+from agno_check.sim.tools import ToolPolicy, parse_policy
 
 CHAT_PATHS = frozenset({"/v1/chat/completions", "/chat/completions"})
 GRACEFUL_SHUTDOWN_S = 2  # a hanging request must not hold the server's shutdown for long
 
 
 class SimApp:
-    """ASGI entry point: chat completions go to the raw handler, everything else to the FastAPI app.
+    """ASGI entry point: chat completions and responses go to the raw handlers, the rest to the FastAPI app.
 
     ``state`` is exposed for in-process inspection; change it through the control API while serving.
     """
@@ -43,22 +50,41 @@ class SimApp:
         self.control = control
 
     async def __call__(self, scope: dict[str, Any], receive: Any, send: Any) -> None:
-        if scope["type"] == "http" and scope["path"] in CHAT_PATHS and scope["method"] == "POST":
+        if scope["type"] == "http" and scope["method"] == "POST":
+            no_delay(send)
+        if scope["type"] == "http" and scope["method"] == "POST" and scope["path"] in CHAT_PATHS:
             await handle_chat(self.state, scope, receive, send)
+        elif scope["type"] == "http" and scope["method"] == "POST" and scope["path"] in RESPONSES_PATHS:
+            await handle_responses(self.state, scope, receive, send)
         else:
             await self.control(scope, receive, send)
+
+
+def no_delay(send: Any) -> None:
+    """TCP_NODELAY on the request's connection, whoever made the socket: a streamed token must leave at once,
+    not wait ~40 ms for the client's delayed ACK of the previous write (Nagle)."""
+    transport = getattr(getattr(send, "__self__", None), "transport", None)
+    sock = transport.get_extra_info("socket") if transport is not None else None
+    if sock is not None and sock.family in (socket.AF_INET, socket.AF_INET6):
+        try:
+            sock.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
+        except OSError:
+            pass  # a closed socket: the request fails on its own
 
 
 def create_app(
     latency: LatencyProfile | Mapping[str, Any] | None = None,
     faults: FaultProfile | Mapping[str, Any] | list[Any] | None = None,
     seed: int = 0,
+    tools: ToolPolicy | str | Mapping[str, Any] | None = None,
 ) -> SimApp:
-    """Build the simulator app. ``latency``/``faults`` take models, their JSON, or CLI strings inside them."""
+    """Build the simulator app. ``latency``/``faults`` take models, their JSON, or CLI strings inside them;
+    ``tools`` the naive model's tool policy (default: call none)."""
     state = SimState(
         initial_latency=_as_latency(latency),
         initial_faults=_as_faults(faults),
         seed=seed,
+        initial_tools=as_policy(tools),
     )
     return SimApp(state, _control_app(state))
 
@@ -67,6 +93,14 @@ def _as_latency(value: LatencyProfile | Mapping[str, Any] | None) -> LatencyProf
     if value is None:
         return LatencyProfile()
     return value if isinstance(value, LatencyProfile) else LatencyProfile.model_validate(dict(value))
+
+
+def as_policy(value: ToolPolicy | str | Mapping[str, Any] | None) -> ToolPolicy:
+    if value is None:
+        return ToolPolicy()
+    if isinstance(value, ToolPolicy):
+        return value
+    return parse_policy(value) if isinstance(value, str) else ToolPolicy.model_validate(dict(value))
 
 
 def _as_faults(value: FaultProfile | Mapping[str, Any] | list[Any] | None) -> FaultProfile:
@@ -133,9 +167,21 @@ def _control_app(state: SimState) -> FastAPI:
             return invalid(exc)
         return state.latency.model_dump(exclude_none=True)
 
+    @app.get("/_sim/tools")
+    async def get_tools() -> dict[str, Any]:
+        return state.tools.model_dump()
+
+    @app.post("/_sim/tools", response_model=None)
+    async def set_tools(request: Request) -> dict[str, Any] | JSONResponse:
+        try:
+            state.set_tools(as_policy(await body_of(request) or None))
+        except ValueError as exc:
+            return invalid(exc)
+        return state.tools.model_dump()
+
     @app.get("/_sim/stats")
-    async def stats(recent: int = RECENT_RECORDS) -> dict[str, Any]:
-        return state.stats(recent=recent)
+    async def stats(recent: int = RECENT_RECORDS, all: bool = False) -> dict[str, Any]:  # noqa: A002
+        return state.stats(recent=recent, everything=all)
 
     @app.post("/_sim/reset")
     async def reset() -> dict[str, Any]:
@@ -159,10 +205,11 @@ class SimServer:
         seed: int = 0,
         host: str = "127.0.0.1",
         port: int = 0,
+        tools: ToolPolicy | str | Mapping[str, Any] | None = None,
     ) -> None:
         from agno_check.serve import BackgroundServer
 
-        self.app = create_app(latency, faults, seed)
+        self.app = create_app(latency, faults, seed, tools)
         self._server = BackgroundServer(
             self.app, host=host, port=port, timeout_graceful_shutdown=GRACEFUL_SHUTDOWN_S
         )
@@ -228,9 +275,14 @@ class SimServer:
         body = profile.model_dump(exclude_none=True) if profile is not None else {}
         return self._call("POST", "/_sim/latency", {**body, **fields})
 
-    def stats(self, recent: int = RECENT_RECORDS) -> dict[str, Any]:
-        """Counters and the last ``recent`` request records (as ``GET /_sim/stats``)."""
-        return self._call("GET", f"/_sim/stats?recent={recent}")
+    def stats(self, recent: int = RECENT_RECORDS, everything: bool = False) -> dict[str, Any]:
+        """Counters and the last ``recent`` request records, or ``everything`` kept (as ``GET /_sim/stats``)."""
+        return self._call("GET", f"/_sim/stats?recent={recent}&all={'true' if everything else 'false'}")
+
+    def set_tools(self, policy: ToolPolicy | str | Mapping[str, Any]) -> dict[str, Any]:
+        """Replace the naive model's tool policy: ``"none"``, ``"team"``, ``"all"``, ``"name1,name2"``."""
+        body = policy.model_dump() if isinstance(policy, ToolPolicy) else policy
+        return self._call("POST", "/_sim/tools", body)
 
     def reset(self) -> None:
         """Start-up profiles, reseeded random streams, empty stats."""

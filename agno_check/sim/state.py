@@ -15,13 +15,19 @@ from __future__ import annotations
 import random
 import threading
 import time
-from collections import Counter, deque
+from collections import Counter, OrderedDict, deque
 from dataclasses import dataclass, field
 from typing import Any
 
 from agno_check.sim.profiles import FaultProfile, FaultRule, LatencyProfile
+from agno_check.sim.tools import ToolPolicy
 
 RECENT_RECORDS = 200
+#: records kept per run (since start-up or the last reset); a run longer than this drops its oldest, and
+#: ``stats()`` says how many were dropped
+MAX_RECORDS = 100_000
+#: stored Responses API conversations (for ``previous_response_id``); the oldest are forgotten first
+MAX_CONVERSATIONS = 10_000
 
 # Outcomes a chat-completion request can end with (keys of ``stats()["by_outcome"]``).
 OUTCOMES = (
@@ -31,7 +37,10 @@ OUTCOMES = (
 
 @dataclass
 class RequestRecord:
-    """What one ``/v1/chat/completions`` request sent and what the simulator did with it."""
+    """What one ``/v1/chat/completions`` or ``/v1/responses`` request sent and what the simulator did with it.
+
+    ``first_chunk_s``/``last_chunk_s``: seconds after ``received_at`` when the first and the last body chunk
+    actually left (measured, not planned: compare with ``ttft_s``)."""
 
     id: str
     received_at: float
@@ -49,6 +58,17 @@ class RequestRecord:
     ttft_s: float | None = None
     tps: float | None = None
     duration_s: float | None = None
+    api: str = "chat.completions"  # or "responses"
+    tool_call: str | None = None  # the tool the naive model called, if it called one
+    first_chunk_s: float | None = None
+    last_chunk_s: float | None = None
+
+    def sent(self) -> None:
+        """A body chunk just left: stamp the first and the latest."""
+        elapsed = round(time.time() - self.received_at, 6)
+        if self.first_chunk_s is None:
+            self.first_chunk_s = elapsed
+        self.last_chunk_s = elapsed
 
     def as_dict(self) -> dict[str, Any]:
         return dict(self.__dict__)
@@ -67,6 +87,7 @@ class SimState:
     initial_latency: LatencyProfile
     initial_faults: FaultProfile
     seed: int
+    initial_tools: ToolPolicy = field(default_factory=ToolPolicy)
     closing: threading.Event = field(default_factory=threading.Event)
 
     def __post_init__(self) -> None:
@@ -82,13 +103,16 @@ class SimState:
         self.fault_rng = random.Random(f"faults:{self.seed}")
         self.set_latency(self.initial_latency)
         self.set_faults(self.initial_faults)
+        self.tools = self.initial_tools
+        self.dropped_records = 0
+        self.conversations: OrderedDict[str, list[Any]] = OrderedDict()
         self.counts: Counter[str] = Counter()
         self.requests = 0
         self.streamed = 0
         self.in_flight = 0
         self.tokens_in = 0
         self.tokens_out = 0
-        self.recent: deque[RequestRecord] = deque(maxlen=RECENT_RECORDS)
+        self.recent: deque[RequestRecord] = deque(maxlen=MAX_RECORDS)
 
     def set_latency(self, profile: LatencyProfile) -> None:
         self.latency = profile
@@ -128,16 +152,27 @@ class SimState:
             rules.append(item)
         return {"rules": rules, "seed": self.faults.seed}
 
+    def set_tools(self, policy: ToolPolicy) -> None:
+        self.tools = policy
+
+    def remember_conversation(self, response_id: str, messages: list[Any]) -> None:
+        """Keep a stored response's conversation, so ``previous_response_id`` can continue it."""
+        self.conversations[response_id] = messages
+        while len(self.conversations) > MAX_CONVERSATIONS:
+            self.conversations.popitem(last=False)
+
     # ---------------------------------------------------------------- stats
 
-    def begin(self, **fields: Any) -> RequestRecord:
-        """Open the record of a new chat-completion request."""
+    def begin(self, prefix: str = "chatcmpl", **fields: Any) -> RequestRecord:
+        """Open the record of a new model request (``prefix``: ``chatcmpl`` or ``resp``)."""
         self._serial += 1
-        record = RequestRecord(id=f"chatcmpl-sim-{self._serial}", received_at=time.time(), **fields)
+        record = RequestRecord(id=f"{prefix}-sim-{self._serial}", received_at=time.time(), **fields)
         self.requests += 1
         self.in_flight += 1
         if record.stream:
             self.streamed += 1
+        if len(self.recent) == MAX_RECORDS:
+            self.dropped_records += 1
         self.recent.append(record)
         return record
 
@@ -150,8 +185,9 @@ class SimState:
         self.tokens_in += record.prompt_tokens
         self.tokens_out += record.completion_tokens
 
-    def stats(self, recent: int = RECENT_RECORDS) -> dict[str, Any]:
-        records = list(self.recent)[-recent:] if recent > 0 else []
+    def stats(self, recent: int = RECENT_RECORDS, everything: bool = False) -> dict[str, Any]:
+        """Counters and the last ``recent`` records (``everything``: every record kept)."""
+        records = list(self.recent) if everything else list(self.recent)[-recent:] if recent > 0 else []
         return {
             "requests": self.requests,
             "in_flight": self.in_flight,
@@ -160,5 +196,9 @@ class SimState:
             "tokens_in": self.tokens_in,
             "tokens_out": self.tokens_out,
             "uptime_s": round(time.time() - self.started_at, 3),
+            "records_kept": len(self.recent),
+            "records_cap": MAX_RECORDS,
+            "records_dropped": self.dropped_records,
+            "tools": self.tools.model_dump(),
             "recent": [r.as_dict() for r in records],
         }

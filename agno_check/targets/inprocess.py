@@ -1,4 +1,5 @@
-"""The in-process target: an agno Agent or Team from the user's code, served by a real AgentOS on loopback.
+"""The in-process target: an agno Agent, Team or Workflow from the user's code, served by a real AgentOS on
+loopback.
 
 ``agno-check readiness myapp.agents:support_agent`` (or ``path/to/app.py:agent``):
 
@@ -6,7 +7,10 @@
 2. unless ``--live-model``: start the simulated LLM and point every model the agent can call at it
    (``model_control``: OpenAI-compatible models keep their settings and get clients aimed at the simulator;
    other models get an OpenAI-compatible stand-in for the run, and the report says so). No tokens are spent
-   and nothing leaves the machine; ``OpenedTarget.sim`` lets ``reliability.upstream_faults`` inject faults;
+   and nothing leaves the machine; ``OpenedTarget.sim`` lets ``reliability.upstream_faults`` inject faults.
+   The simulated model calls tools by policy (``tool_probe``): a Team's or Workflow's delegation always (so
+   members run), the user's own tools only with ``--exercise-tools`` (they run for real); each user tool gets
+   a probe that times it and can make it fail, for ``reliability.tool_errors`` and ``performance.tool_latency``;
 3. telemetry off for the run (``AGNO_TELEMETRY=false``, ``telemetry=False`` on every agent and team);
 4. serve a copy of the agent (``deep_copy()``, as AgentOS itself copies per request, so AgentOS's start-up
    changes never reach the user's object) with ``AgentOS(..., telemetry=False).get_app()`` under uvicorn on
@@ -40,6 +44,7 @@ from agno_check.targets.profiles import AgentOSProfile
 if TYPE_CHECKING:
     from agno_check.readiness import OpenedTarget
     from agno_check.targets.model_control import ModelSite
+    from agno_check.targets.tool_probe import ToolProbes
 
 #: the simulated model for in-process runs: a fast hosted model (~0.25 s a run, streamed token by token). Not
 #: faster: the agent, AgentOS and agno-check share one process, and against a near-instant model the agent's
@@ -85,6 +90,8 @@ class InprocessInfo:
     sim: Any = None
     url: str = ""
     log_counts: dict[str, int] = field(default_factory=dict)
+    tools: ToolProbes | None = None  # the user's tools and their probes (None with --live-model)
+    tool_policy: str = "none"  # what the simulated model calls: none | team | all | NAME,NAME
     #: id(model) -> its SDK client's timeout/retries in force, read before the models were redirected
     clients: dict[int, Any] = field(default_factory=dict)
     run_log: Any = None  # seal.RunLog: what agno logged during the runs, by component and run
@@ -109,13 +116,93 @@ class TeamOSProfile(AgentOSProfile):
         return f"agentos (team {self.agent_id})"
 
 
+@dataclass
+class WorkflowOSProfile(AgentOSProfile):
+    """AgentOS for a Workflow: ``POST /workflows/{id}/runs`` (same form fields, Workflow* SSE events)."""
+
+    name: ClassVar[str] = "agentos"
+
+    @property
+    def runs_path(self) -> str:
+        return f"/workflows/{self.agent_id}/runs"
+
+    def describe(self) -> str:
+        return f"agentos (workflow {self.agent_id})"
+
+    def stream_reader(self) -> Any:
+        from agno_check.targets.profiles import _AgentOSStream
+
+        class WorkflowStream(_AgentOSStream):
+            """The workflow's own events decide the turn; its steps' agent events carry the text."""
+
+            def feed(self, event: Any) -> str:
+                text = super().feed(event)
+                payload = self.parsed.data[-1] if self.parsed.data else {}
+                name = payload.get("event") if isinstance(payload, dict) else None
+                if name in ("RunCompleted", "TeamRunCompleted"):  # a step finished, not the workflow
+                    self.done = False
+                    self.parsed.agent_status = None
+                elif name == "WorkflowCompleted":
+                    self.done = True
+                    self.parsed.agent_status = "COMPLETED"
+                    if isinstance(payload.get("content"), str) and payload["content"]:
+                        self.parsed.content = payload["content"]
+                elif name in ("WorkflowError", "WorkflowCancelled"):
+                    self.done = True
+                    self.parsed.agent_status = "ERROR"
+                    self.parsed.agent_error = str(payload.get("error") or payload.get("content") or name)
+                return text
+
+        return WorkflowStream()
+
+
+def _workflow_members(workflow: Any) -> list[Any]:
+    """The agents and teams a workflow's steps run (steps nested in Parallel/Loop/Condition/Router too)."""
+    found: list[Any] = []
+
+    def visit(step: Any, depth: int) -> None:
+        if depth > 6 or step is None:
+            return
+        for name in ("agent", "team"):
+            value = getattr(step, name, None)
+            if value is not None and value not in found:
+                found.append(value)
+        if type(step).__name__ in ("Agent", "Team") and step not in found:
+            found.append(step)
+        for name in ("steps", "choices"):
+            inner = getattr(step, name, None)
+            if isinstance(inner, list | tuple):
+                for item in inner:
+                    visit(item, depth + 1)
+
+    for step in getattr(workflow, "steps", None) or []:
+        visit(step, 0)
+    return found
+
+
 def agent_nodes(root: Any, kind: str) -> list[AgentNode]:
-    """The root and, for a team, its members (recursively), with their declared telemetry."""
-    from agno.agent import Agent
+    """The root and, for a team, its members (recursively), for a workflow its steps' agents and teams, with
+    their declared telemetry."""
     from agno.team import Team
 
     nodes: list[AgentNode] = []
     seen: set[int] = set()
+
+    if kind == "workflow":
+        nodes.append(AgentNode(path="workflow", obj=root, kind="workflow",
+                               telemetry=bool(getattr(root, "telemetry", True))))
+        seen.add(id(root))
+        for i, member in enumerate(_workflow_members(root)):
+            visit_kind = "team" if isinstance(member, Team) else "agent"
+            _visit_into(nodes, seen, member, f"workflow.steps[{i}].{visit_kind}")
+        return nodes
+    _visit_into(nodes, seen, root, kind)
+    return nodes
+
+
+def _visit_into(nodes: list[AgentNode], seen: set[int], root: Any, root_path: str) -> None:
+    from agno.agent import Agent
+    from agno.team import Team
 
     def visit(obj: Any, path: str) -> None:
         if id(obj) in seen:
@@ -129,8 +216,7 @@ def agent_nodes(root: Any, kind: str) -> list[AgentNode]:
                 if isinstance(member, Agent | Team):
                     visit(member, f"{path}.members[{i}]")
 
-    visit(root, kind)
-    return nodes
+    visit(root, root_path)
 
 
 class _AgnoLogFilter(logging.Filter):
@@ -196,22 +282,47 @@ def _model_notes(sites: list[ModelSite], live: bool) -> list[str]:
     return notes
 
 
+def tool_policy(settings: Any, kind: str) -> str:
+    """What the simulated model calls: ``--exercise-tools`` (all, or the names given), else a Team's or
+    Workflow's delegation only (its members must run to be judged), else nothing."""
+    chosen = getattr(settings, "exercise_tools", None)
+    if chosen:
+        return str(chosen)
+    return "team" if kind in ("team", "workflow") else "none"
+
+
+def _tool_notes(probes: ToolProbes | None, policy: str) -> list[str]:
+    if probes is None or not probes.tools:
+        return []
+    from agno_check.sim.tools import parse_policy
+
+    allowed = parse_policy(policy)
+    not_run = [tool for tool in probes.tools if not allowed.allows(tool.name)]
+    if not not_run:
+        return [f"the simulated model calls your tools ({', '.join(probes.names())}): they run for real "
+                "(--exercise-tools)"]
+    listed = ", ".join(f"{t.owner}: {t.name}" + (f" [{', '.join(t.flags)}]" if t.flags else "") for t in not_run)
+    return [f"tools not exercised (the simulated model does not call them without --exercise-tools, because they "
+            f"would run for real): {listed}"]
+
+
 def _default_model_sites(nodes: list[AgentNode], how: str) -> list[ModelSite]:
     """Agents/teams with no model: agno gives them its default (OpenAI Responses, on the network) at run time.
-    Team members inherit their team's model, so only the root and teams count."""
+    Team members inherit their team's model, so only the roots (the target, a workflow's steps) and teams
+    count."""
     from agno_check.targets.model_control import ModelSite
 
     return [ModelSite(path=f"{node.path}.model", declared=None, how=how) for node in nodes
-            if getattr(node.obj, "model", "absent") is None and (node.kind == "team" or node is nodes[0])]
+            if getattr(node.obj, "model", "absent") is None and (node.kind == "team" or ".members[" not in node.path)]
 
 
 def _redirect_models(obj: Any, nodes: list[AgentNode], redirector: Any) -> list[ModelSite]:
-    """Point every model at the simulator; a missing model (agno's default) gets a stand-in too."""
-    defaults = _default_model_sites(nodes, "stand-in")
-    sites = redirector.redirect(obj, nodes[0].path)  # first: the stand-ins below are not declared models
+    """Point every model at the simulator; a missing model gets agno's default (OpenAI Responses) on it."""
+    defaults = _default_model_sites(nodes, "sim")
+    sites = redirector.redirect(obj, nodes[0].path)  # first: the defaults below are not declared models
     for site in defaults:
         node = next(n for n in nodes if f"{n.path}.model" == site.path)
-        redirector.patches.set(node.obj, "model", redirector.stand_in("gpt-5.4"))
+        redirector.patches.set(node.obj, "model", redirector.default_model())
     return defaults + sites
 
 
@@ -254,23 +365,27 @@ async def open_inprocess_target(spec: str, settings: Any) -> AsyncIterator[Opene
         clients = snapshot([site[4] for site in model_sites(obj, kind)])
         live = bool(getattr(settings, "live_model", False))
         sim = None
+        probes = None
         patches = Patches()
         stack.callback(patches.restore)
+        policy = tool_policy(settings, kind)
         if live:
             sites = _default_model_sites(nodes, "live") + declared_sites(obj, kind)
         else:
             from agno_check.sim.server import SimServer
+            from agno_check.targets import tool_probe
 
-            sim = await _start(SimServer(latency=INPROCESS_SIM_LATENCY, seed=0))
+            sim = await _start(SimServer(latency=INPROCESS_SIM_LATENCY, seed=0, tools=policy))
             stack.callback(sim.stop)
             redirector = Redirector(sim.openai_base_url)
             redirector.patches = patches
             sites = _redirect_models(obj, nodes, redirector)
+            probes = tool_probe.install([n for n in nodes if n.kind != "workflow"], patches, guard)
         for node in nodes:
             patches.set(node.obj, "telemetry", False)
         try:
             served = obj.deep_copy()
-            agent_os = AgentOS(**({"teams": [served]} if kind == "team" else {"agents": [served]}), telemetry=False)
+            agent_os = AgentOS(**{f"{kind}s": [served]}, telemetry=False)
             app = agent_os.get_app()
             app.add_middleware(seal.RunCounter, run_log=run_log)
         except Exception as exc:  # the user's configuration, not our bug: one line, exit 2
@@ -278,16 +393,17 @@ async def open_inprocess_target(spec: str, settings: Any) -> AsyncIterator[Opene
         server = await _start(BackgroundServer(app))
         stack.callback(server.stop)
         served_id = str(served.id)
-        profile_cls = TeamOSProfile if kind == "team" else AgentOSProfile
+        profile_cls = {"team": TeamOSProfile, "workflow": WorkflowOSProfile}.get(kind, AgentOSProfile)
         profile = profile_cls(agent_id=served_id, user_id=getattr(settings, "user_id", None))
         target = HttpTarget(server.url, profile, credentials_from(settings), timeout_s=settings.timeout)
         stack.push_async_callback(target.aclose)
         info = InprocessInfo(spec=spec, obj=obj, kind=kind, served=served, nodes=nodes, models=sites, live_model=live,
                              env_before=env_before, sim=sim, url=server.url, log_counts=log_filter.counts,
-                             clients=clients, run_log=run_log, egress=guard)
+                             tools=probes, tool_policy=policy, clients=clients, run_log=run_log,
+                             egress=guard)
         notes = [f"in-process {kind} {served_id!r} served by AgentOS on {server.url} (loopback); authentication, "
                  "rate limiting, headers and TLS belong to the deployment and are checked against its URL",
-                 *_model_notes(sites, live)]
+                 *_model_notes(sites, live), *_tool_notes(probes, policy)]
         if getattr(obj, "knowledge", None) is not None:
             notes.append("the agent's knowledge base is used as configured: its embedder and vector database are "
                          "not simulated")

@@ -153,14 +153,17 @@ def import_object(spec: str, bound_s: float | None = None) -> Any:
 
 
 def agent_kind(obj: Any) -> str | None:
-    """``"agent"`` or ``"team"`` for an agno Agent/Team, else None."""
+    """``"agent"``, ``"team"`` or ``"workflow"`` for an agno Agent/Team/Workflow, else None."""
     from agno.agent import Agent
     from agno.team import Team
+    from agno.workflow import Workflow
 
     if isinstance(obj, Team):
         return "team"
     if isinstance(obj, Agent):
         return "agent"
+    if isinstance(obj, Workflow):
+        return "workflow"
     return None
 
 
@@ -170,11 +173,15 @@ def _candidates(module: Any) -> str:
                  if not name.startswith("_") and agent_kind(value) is not None]
     except Exception:
         return ""
-    return f" (agno Agent/Team objects in it: {', '.join(sorted(found)[:5])})" if found else ""
+    return f" (agno Agent/Team/Workflow objects in it: {', '.join(sorted(found)[:5])})" if found else ""
 
 
 def load_agent(spec: str, bound_s: float | None = None) -> tuple[Any, str]:
-    """The agno Agent or Team ``spec`` names, and its kind; UsageError for anything else."""
+    """The agno Agent, Team or Workflow ``spec`` names, and its kind; UsageError for anything else (an agno
+    outside the supported range included)."""
+    from agno_check.targets.agno_version import require_supported_agno
+
+    require_supported_agno()
     obj = import_object(spec, bound_s)
     kind = agent_kind(obj)
     if kind is not None:
@@ -187,4 +194,4 @@ def load_agent(spec: str, bound_s: float | None = None) -> tuple[Any, str]:
         hint = ": serve the app and give its URL, or point at the agno Agent/Team inside it"
     elif callable(obj):
         hint = ": call it in your module and point at the Agent or Team it returns"
-    raise UsageError(f"{spec!r} is a {type_name}, not an agno Agent or Team{hint}")
+    raise UsageError(f"{spec!r} is a {type_name}, not an agno Agent, Team or Workflow{hint}")

@@ -5,13 +5,15 @@ off the machine and makes fault injection impossible. So every model the agent c
 parser, output and follow-up models, fallbacks, the models inside memory/summary/compression managers, team
 members) is redirected to the bundled simulated LLM on loopback:
 
-- an OpenAI-compatible model (``OpenAIChat``, ``OpenAILike`` and their provider subclasses) keeps its own
-  settings (timeout, ``max_retries``, agno retries) and gets OpenAI clients aimed at the simulator injected;
-  its ``base_url``/``api_key`` are pointed there too, so a client agno rebuilds (a deep copy drops clients)
-  still cannot reach the provider;
-- any other model (Claude, Gemini, ``OpenAIResponses``, a ``"provider:model"`` string, ...) cannot speak the
-  simulator's protocol: it is replaced for the run by a *stand-in* ``OpenAIChat`` on the simulator carrying
-  the same timeout and retry settings, and the report says so.
+- a model that speaks an API the simulator serves (``OpenAIChat``, ``OpenAILike`` and their provider
+  subclasses: chat completions; ``OpenAIResponses``, agno's default model class: the Responses API) keeps its
+  own settings (timeout, ``max_retries``, agno retries, streaming) and gets OpenAI clients aimed at the
+  simulator injected, so the run goes through the agent's own client code; its ``base_url``/``api_key`` are
+  pointed there too, so a client agno rebuilds (a deep copy drops clients) still cannot reach the provider;
+- an agent or team with no model gets agno's own default, ``OpenAIResponses(id="gpt-5.4")``, on the simulator;
+- any other model (Claude, Gemini, a ``"provider:model"`` string, ...) speaks neither API: it is replaced for
+  the run by a *stand-in* ``OpenAIChat`` on the simulator carrying the same timeout and retry settings, and
+  the report says so.
 
 Every change is recorded as (object, attribute, old value) and undone in reverse order by ``restore()``, so
 nothing leaks past the run. Configuration checks read the models as declared (``ModelSite.declared``).
@@ -82,9 +84,11 @@ class Patches:
 
 
 def is_openai_compatible(model: Any) -> bool:
+    """A model on the openai SDK's client against an API the simulator serves (chat completions, Responses)."""
     from agno.models.openai.chat import OpenAIChat
+    from agno.models.openai.responses import OpenAIResponses
 
-    return isinstance(model, OpenAIChat)
+    return isinstance(model, OpenAIChat | OpenAIResponses)
 
 
 def _is_model(value: Any) -> bool:
@@ -212,6 +216,16 @@ class Redirector:
                 obj, name, old = self.patches.changes.pop()
                 setattr(obj, name, old)
         return ok
+
+    def default_model(self) -> Any:
+        """agno's default model (``OpenAIResponses(id="gpt-5.4")``, as agno builds it for an agent without
+        one), aimed at the simulator: the run goes through agno's own Responses client."""
+        from agno.models.openai import OpenAIResponses
+
+        model = OpenAIResponses(id="gpt-5.4", base_url=self.base_url, api_key=SIM_API_KEY)
+        client, async_client = self._clients({})
+        model.client, model.async_client = client, async_client
+        return model
 
     def stand_in(self, declared: Any) -> Any:
         """An OpenAIChat on the simulator with the declared model's id, timeout and retry settings."""

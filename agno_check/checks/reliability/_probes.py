@@ -55,14 +55,24 @@ async def error_probes(ctx: CheckContext) -> list[Probe]:
         ]
         if isinstance(ctx.profile, AgentOSProfile):
             probes += [
-                Probe("error probe: page=0 on /sessions", RequestSpec("GET", "/sessions", params={"page": "0"})),
-                Probe("error probe: limit=-1 on /memories", RequestSpec("GET", "/memories", params={"limit": "-1"})),
+                *query_probes(),
                 Probe("error probe: unknown agent", RequestSpec("POST", f"/agents/agno-check-{missing}/runs",
                                                                 data={"message": "hi", "stream": "false"})),
             ]
         return await _send_all(ctx, probes)
 
     return await ctx.memo("error_probes", make)
+
+
+#: invalid query parameters to AgentOS data routes (``page=0`` on ``/sessions`` was a 500 in AgentOS 3.1.10)
+INVALID_QUERIES = (("/sessions", {"page": "0"}), ("/memories", {"limit": "-1"}), ("/sessions", {"limit": "abc"}),
+                   ("/traces", {"page": "-1"}))
+QUERY_LABEL = "invalid query: "
+
+
+def query_probes() -> list[Probe]:
+    return [Probe(f"{QUERY_LABEL}{'&'.join(f'{k}={v}' for k, v in params.items())} on {path}",
+                  RequestSpec("GET", path, params=dict(params))) for path, params in INVALID_QUERIES]
 
 
 def answered_errors(ctx: CheckContext, *probe_lists: list[Probe], skip_labels: tuple[str, ...] = ()

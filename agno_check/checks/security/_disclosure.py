@@ -49,6 +49,10 @@ _PATTERNS: list[tuple[str, re.Pattern[str]]] = [
 ]
 
 
+#: the kind for a class name with no module (``ValueError``): a warning, not a failure
+BARE_EXCEPTION = "a bare exception class name"
+
+
 @dataclass(frozen=True)
 class Disclosure:
     kind: str
@@ -64,6 +68,8 @@ def find_disclosure(text: str) -> Disclosure | None:
             return Disclosure(kind, match.group(0)[:120])
     for match in _EXCEPTION.finditer(text):
         name, module = match.group("name"), match.group("module")
-        if name in _KNOWN_EXCEPTIONS or (module and module[:1].islower()):
-            return Disclosure("an exception class name", match.group(0)[:120])
+        if module and module[:1].islower():
+            return Disclosure("a module-qualified exception name", match.group(0)[:120])
+        if name in _KNOWN_EXCEPTIONS:
+            return Disclosure(BARE_EXCEPTION, match.group(0)[:120])
     return None

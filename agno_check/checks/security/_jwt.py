@@ -186,3 +186,78 @@ async def try_token(ctx: CheckContext, token: str) -> Turn:
 
 def now() -> int:
     return int(time.time())
+
+
+# --- asymmetric keys (--jwt-private-key, --jwt-public-key) -------------------------------------------------------
+
+#: the key type each asymmetric algorithm family needs
+ASYMMETRIC = {"RS": "RSA", "PS": "RSA", "ES": "EC", "Ed": "Ed25519/Ed448"}
+
+
+def _key_family(key: Any) -> str:
+    from cryptography.hazmat.primitives.asymmetric import ec, ed448, ed25519, rsa
+
+    if isinstance(key, rsa.RSAPrivateKey | rsa.RSAPublicKey):
+        return "RSA"
+    if isinstance(key, ec.EllipticCurvePrivateKey | ec.EllipticCurvePublicKey):
+        return "EC"
+    if isinstance(key, ed25519.Ed25519PrivateKey | ed448.Ed448PrivateKey | ed25519.Ed25519PublicKey
+                  | ed448.Ed448PublicKey):
+        return "Ed25519/Ed448"
+    return type(key).__name__
+
+
+def load_private_key(path: str, alg: str) -> Any:
+    """The PEM private key at ``path`` for signing ``alg`` tokens; SkipCheck (never the key) when unusable."""
+    from cryptography.hazmat.primitives.serialization import load_pem_private_key
+
+    try:
+        key = load_pem_private_key(open(path, "rb").read(), password=None)  # noqa: SIM115 - a small file
+    except (OSError, ValueError, TypeError) as exc:
+        raise SkipCheck(f"--jwt-private-key could not be read as an unencrypted PEM private key "
+                        f"({type(exc).__name__})") from None
+    needed = ASYMMETRIC.get(alg[:2])
+    if needed is None or _key_family(key) != needed:
+        raise SkipCheck(f"--jwt-private-key is an {_key_family(key)} key, the token is {alg}")
+    return key
+
+
+def public_pem(ctx: CheckContext) -> bytes | None:
+    """The service's public key as PEM bytes: --jwt-public-key, or derived from --jwt-private-key."""
+    from cryptography.hazmat.primitives.serialization import (
+        Encoding,
+        PublicFormat,
+        load_pem_private_key,
+        load_pem_public_key,
+    )
+
+    settings = ctx.settings
+    try:
+        if settings.jwt_public_key:
+            data = open(settings.jwt_public_key, "rb").read()  # noqa: SIM115 - a small file
+            load_pem_public_key(data)
+            return data
+        if settings.jwt_private_key:
+            key = load_pem_private_key(open(settings.jwt_private_key, "rb").read(), password=None)  # noqa: SIM115
+            return key.public_key().public_bytes(Encoding.PEM, PublicFormat.SubjectPublicKeyInfo)
+    except (OSError, ValueError, TypeError):
+        return None
+    return None
+
+
+def sign_asymmetric(jwt_: Jwt, claims: dict[str, Any], key: Any) -> str:
+    """``claims`` signed with the private ``key`` under the token's own algorithm and header fields."""
+    import jwt as pyjwt
+
+    extra = {k: v for k, v in jwt_.header.items() if k not in ("alg", "typ")}
+    return pyjwt.encode(claims, key, algorithm=jwt_.alg, headers=extra or None)
+
+
+def forge_key_confusion(jwt_: Jwt, public_key_pem: bytes) -> str:
+    """The caller's claims under ``alg: HS256``, HMAC-signed with the service's *public* key as the secret.
+
+    Built by hand: PyJWT refuses an asymmetric key as an HMAC secret, which is the defence this probes for."""
+    header = {**jwt_.header, "alg": "HS256"}
+    signing_input = f"{b64url_json(header)}.{jwt_.payload_segment}"
+    signature = hmac.new(public_key_pem, signing_input.encode(), hashlib.sha256).digest()
+    return f"{signing_input}.{b64url(signature)}"

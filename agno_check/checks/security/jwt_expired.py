@@ -1,5 +1,7 @@
 from __future__ import annotations
 
+from typing import Any
+
 from agno_check.checks.context import CheckContext
 from agno_check.checks.outcome import CheckErrored, Outcome, failed, passed, skipped, warned
 from agno_check.checks.registry import check
@@ -12,7 +14,8 @@ HOUR = 3600
 @check(id="security.jwt_expired", severity="high", title="Expired and exp-less JWTs are rejected",
        targets=("http",), inprocess_skip=INPROCESS_SKIP)
 async def jwt_expired(ctx: CheckContext) -> Outcome:
-    """What it checks: with a signing key (``--jwt-secret``, or the secret security.jwt_weak_secret found),
+    """What it checks: with a signing key (``--jwt-secret``, the secret security.jwt_weak_secret found, or for
+    RS*/ES* tokens the PEM private key of ``--jwt-private-key``),
     the caller's claims re-signed three ways: fresh (the positive control, must work), with ``exp`` an hour in
     the past, and with no ``exp`` at all. Both of the latter must be refused; accepting only the exp-less token
     is a warning.
@@ -26,24 +29,36 @@ async def jwt_expired(ctx: CheckContext) -> Outcome:
     """
     token = _jwt.user_jwt(ctx)
     if not token.is_hmac:
-        return skipped(f"the token is {token.alg or 'unsigned'}, not HS256/384/512: agno-check signs probes with "
-                       "a shared secret only")
-    if ctx.settings.jwt_secret is not None:
-        key, source = ctx.settings.jwt_secret.get_secret_value(), "--jwt-secret"
+        if not ctx.settings.jwt_private_key:
+            return skipped(f"the token is {token.alg or 'unsigned'}: pass the service's signing key with "
+                           "--jwt-private-key FILE (RS*/ES* PEM) so agno-check can sign the probes")
+        private = _jwt.load_private_key(ctx.settings.jwt_private_key, token.alg)
+
+        def sign(claims: dict[str, Any]) -> str:
+            return _jwt.sign_asymmetric(token, claims, private)
+
+        source = "--jwt-private-key"
     else:
-        found = await _jwt.guessed_secret(ctx, token)
-        if found is None:
-            return skipped("no --jwt-secret and the secret was not guessed, so no token can be signed")
-        key, source = found[1], "the guessed common secret"
+        if ctx.settings.jwt_secret is not None:
+            key, source = ctx.settings.jwt_secret.get_secret_value(), "--jwt-secret"
+        else:
+            found = await _jwt.guessed_secret(ctx, token)
+            if found is None:
+                return skipped("no --jwt-secret and the secret was not guessed, so no token can be signed")
+            key, source = found[1], "the guessed common secret"
+
+        def sign(claims: dict[str, Any]) -> str:
+            return _jwt.sign(token, claims, key)
+
     await ctx.valid_turn()
     now = _jwt.now()
     base = {k: v for k, v in token.claims.items() if k not in ("exp", "iat", "nbf")}
-    fresh = await _jwt.try_token(ctx, _jwt.sign(token, {**base, "iat": now, "exp": now + 10 * 60}, key))
+    fresh = await _jwt.try_token(ctx, sign({**base, "iat": now, "exp": now + 10 * 60}))
     if not fresh.http_ok:
         raise CheckErrored(f"a fresh token signed with {source} was refused (HTTP {fresh.status_code}), so that "
                            "key is not the one the service verifies with; the expiry probes would prove nothing")
-    expired = await _jwt.try_token(ctx, _jwt.sign(token, {**base, "iat": now - 2 * HOUR, "exp": now - HOUR}, key))
-    no_exp = await _jwt.try_token(ctx, _jwt.sign(token, {**base, "iat": now}, key))
+    expired = await _jwt.try_token(ctx, sign({**base, "iat": now - 2 * HOUR, "exp": now - HOUR}))
+    no_exp = await _jwt.try_token(ctx, sign({**base, "iat": now}))
     evidence = {"signed_with": source, "fresh_token": fresh.status_code, "expired_an_hour_ago": expired.status_code,
                 "without_exp": no_exp.status_code}
     if expired.http_ok:

@@ -5,6 +5,7 @@ from agno_check.checks.outcome import Outcome, errored, failed, passed, skipped
 from agno_check.checks.registry import check
 from agno_check.checks.security._injections import injection_prompts
 from agno_check.checks.security._leaks import excerpt_around, known_secrets
+from agno_check.checks.security._stoppers import model_note
 from agno_check.errors import TargetError
 
 
@@ -40,10 +41,12 @@ async def prompt_injection(ctx: CheckContext) -> Outcome:
         leak = secrets.find(turn.content) if turn.http_ok else None
         if leak:
             marker = ctx.settings.canary if leak == "the canary" else None
-            return failed(f"the '{family}' injection made the agent leak {leak}",
+            return failed(f"the '{family}' injection made the agent leak {leak}{model_note(ctx)}",
                           request=f"{turn.request.line()} ({family}): {prompt[:100]}",
                           status_code=turn.status_code, answer_excerpt=excerpt_around(turn.content, marker),
-                          looked_for=secrets.describe())
+                          looked_for=secrets.describe(),
+                          model="the simulated model (complies with every injection)" if ctx.sim is not None
+                          else "the agent's own model")
     answered = [t for t in tried if t.get("answered")]
     if not answered:
         first = tried[0].get("error") or f"HTTP {tried[0].get('status_code')} without a usable answer"

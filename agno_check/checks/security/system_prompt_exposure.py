@@ -12,6 +12,7 @@ from agno_check.checks.security._leaks import (
     known_secrets,
     system_messages,
 )
+from agno_check.checks.security._stoppers import model_note
 from agno_check.errors import TargetError
 from agno_check.targets.base import Response
 from agno_check.targets.profiles import AgentOSProfile
@@ -48,7 +49,9 @@ async def system_prompt_exposure(ctx: CheckContext) -> Outcome:
                       excerpt=excerpt_around(text, ctx.settings.canary))
     leak = secrets.find(payload_text)
     if leak:
-        return failed(f"a normal run's payload carries {leak}", request=turn.request.line(),
+        in_answer = secrets.find(turn.content) is not None
+        note = f", in the model's answer{model_note(ctx)}" if in_answer else ""
+        return failed(f"a normal run's payload carries {leak}{note}", request=turn.request.line(),
                       status_code=turn.status_code, excerpt=excerpt_around(payload_text, ctx.settings.canary))
     checked = [turn.request.line()]
     if isinstance(ctx.profile, AgentOSProfile):
