@@ -264,4 +264,6 @@ def load_settings(cls: type[CommonSettings], flags: dict[str, Any], section: str
         else:
             where = f"{path}: key {key!r}" if path else key
         message = str(error["msg"]).removeprefix("Value error, ")  # our validators' own sentences
+        if not error["loc"]:  # a model-level validator: its sentence names the option itself
+            raise ConfigError(message) from None
         raise ConfigError(f"{where}: {message}") from None

@@ -16,7 +16,9 @@ from agno_check.errors import UsageError
 _LATENCY_STATS = ("p50", "p90", "p95", "p99", "max", "mean")
 METRICS: frozenset[str] = frozenset(
     [*_LATENCY_STATS, *(f"ttft_{s}" for s in _LATENCY_STATS), "itl_p50", "itl_p95", "error_rate", "rps",
-     "tokens_per_s", "tool_p50", "tool_p95", "tool_max"]
+     "tokens_per_s", "tool_p50", "tool_p95", "tool_max",
+     # load only (issue 14): ITL tails, time to second token, goodput (fraction of requests, and per second)
+     "itl_p90", "itl_p99", "itl_max", "ttst_p50", "ttst_p90", "ttst_p95", "ttst_p99", "goodput", "goodput_per_s"]
 )
 _OPS: dict[str, Callable[[float, float], bool]] = {
     "<=": operator.le, ">=": operator.ge, "<": operator.lt, ">": operator.gt,
@@ -48,7 +50,7 @@ def parse_slo(text: str) -> Slo:
     threshold = float(value)
     if unit == "s":
         threshold *= 1000.0
-    if unit and not (metric in _LATENCY_STATS or metric.startswith(("ttft_", "itl_", "tool_"))):
+    if unit and not (metric in _LATENCY_STATS or metric.startswith(("ttft_", "itl_", "ttst_", "tool_"))):
         raise UsageError(f"bad SLO {text!r}: {metric} takes no time unit")
     return Slo(metric=metric, op=op, threshold=threshold, expr=text.strip().replace(" ", ""))
 

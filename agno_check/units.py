@@ -48,10 +48,12 @@ def observed(metric: str, value: float | None) -> str:
     """An SLO metric's observed value with its unit; ``no samples`` when nothing was measured."""
     if value is None:
         return "no samples"
-    if metric in _LATENCY_STATS or metric.startswith(("ttft_", "itl_")):
+    if metric in _LATENCY_STATS or metric.startswith(("ttft_", "itl_", "ttst_")):
         return ms(value)
-    if metric == "error_rate":
+    if metric in ("error_rate", "goodput"):
         return f"{value:.2%}"
+    if metric == "goodput_per_s":
+        return f"{value:,.1f} good req/s"
     if metric == "rps":
         return f"{value:,.1f} req/s"
     if metric == "tokens_per_s":

@@ -40,6 +40,8 @@ HURRY_MESSAGE = "agno_check_hurry"
 LOCAL_WORKERS_CONNECT_S = 30.0
 REMOTE_WORKERS_CONNECT_S = 300.0
 FINAL_REPORT_GRACE_S = 5.0
+WORKER_FINAL_REPORT_S = 1.5  # workers report every second (worker.py): a stopped step's last data is here by then
+ABORT_WINDOW_S = 5.0  # --abort-on judges the last few seconds, so a target that dies after a good start is caught
 
 
 def quiet_locust_logging(debug: bool) -> None:
@@ -72,14 +74,25 @@ class EngineResult:
     find_max: findmax.FindMaxResult | None = None
     notes: list[str] = field(default_factory=list)
     locust_requests: int = 0  # Locust's own count of turn requests, for cross-checking
+    #: --users 1,10,50 / --rate 1,5,10: each step's load label, aggregate and measured seconds
+    steps: list[tuple[dict[str, Any], Aggregate, float]] = field(default_factory=list)
+    #: --abort-on: what held, when, and what was observed
+    aborted: dict[str, Any] | None = None
 
 
 class Engine:
     def __init__(self, settings: LoadSettings, plan: LoadPlan, slos: list[Slo], view: Any,
                  user_classes: list[type], shape: Any = None, streamed: bool = False,
-                 duration_cap_s: float | None = None) -> None:
-        """``duration_cap_s``: when the run ends by the clock (None: the shape or find-max ends it)."""
+                 duration_cap_s: float | None = None, requests_out: Any = None,
+                 abort_slos: list[Slo] | None = None) -> None:
+        """``duration_cap_s``: when the run ends by the clock (None: the shape, find-max or a sweep ends it);
+        ``requests_out``: an open ``RequestsOut``; ``abort_slos``: conditions that stop the run (--abort-on)."""
         self.settings = settings
+        self.requests_out = requests_out
+        self.abort_slos = list(abort_slos or [])
+        self.aborted: dict[str, Any] | None = None
+        self.steps: list[tuple[dict[str, Any], Aggregate, float]] = []
+        self._recent: list[tuple[float, Aggregate]] = []  # (end of point, window) for --abort-on
         self.duration_cap_s = duration_cap_s
         self.plan = plan
         self.slos = slos
@@ -125,7 +138,7 @@ class Engine:
     def _start_runner(self, env: Environment) -> Any:
         if not self.distributed:
             runner = env.create_local_runner()
-            Collector("local").attach(env)
+            self._configure(Collector("local").attach(env))
             return runner
         if self.settings.master:
             bind, port = self.settings.master_bind_host, self.settings.master_port
@@ -135,16 +148,22 @@ class Engine:
             runner = env.create_master_runner(bind, port)
         except Exception as exc:  # the port is taken, or the address cannot be bound
             raise WorkersFailed(f"cannot listen for workers on {bind}:{port}: {exc}") from None
-        Collector("master").attach(env)
-        plan_json = self.plan.to_json()
+        self._configure(Collector("master").attach(env))
 
         def send_plan(client_id: str, **_: Any) -> None:
-            runner.send_message(PLAN_MESSAGE, plan_json, client_id=client_id)
+            runner.send_message(PLAN_MESSAGE, self.plan.to_json(), client_id=client_id)
 
         env.events.worker_connect.add_listener(send_plan)
         if not self.settings.master:
             self._spawn_local_workers(port)
         return runner
+
+    def _configure(self, collector: Collector) -> None:
+        """Warm-up and goodput are judged where the turns run (here, or in each worker from the plan)."""
+        from agno_check.load.goodput import from_wire
+
+        collector.configure(warmup_s=self.plan.warmup_s, goodput=from_wire(self.plan.goodput),
+                            requests_out=self.requests_out, out_content=self.plan.requests_out_content)
 
     def _spawn_local_workers(self, port: int) -> None:
         command = [sys.executable, "-m", "agno_check.load.worker", "--master-host", "127.0.0.1",
@@ -205,6 +224,7 @@ class Engine:
             started_at = datetime.now(UTC)
             gevent.get_hub().loop.update_now()
             self.t0 = time.perf_counter()
+            self.collector.begin_window(None if self.sweep is None else 0)
             if self.settings.csv:
                 csv_writer = self._start_csv(env)
             self._greenlets.append(gevent.spawn(self._ticker))
@@ -226,9 +246,12 @@ class Engine:
         if getattr(runner, "cpu_warning_emitted", False) or getattr(runner, "worker_cpu_warning_emitted", False):
             self.notes.append("the load generator's CPU went above 90%: the numbers may be limited by agno-check "
                               "itself; use --workers N")
+        if self.requests_out is not None:
+            self.requests_out.close()
+        measured = max(0.0, self.ended - self.t0 - (self.settings.warmup if self.sweep is None else 0.0))
         return EngineResult(
             total=self.collector.total, timeline=self.timeline, started_at=started_at,
-            duration_s=max(0.0, self.ended - self.t0), interrupted=self.interrupted,
+            duration_s=measured, interrupted=self.interrupted, steps=self.steps, aborted=self.aborted,
             workers=max(1, self.expected_workers), peak_users=self.peak_users, find_max=self.find_max,
             notes=self.notes, locust_requests=self._locust_turn_requests(env),
         )
@@ -238,13 +261,16 @@ class Engine:
         if settings.find_max:
             self._greenlets.append(gevent.spawn(self._find_max))
             return
+        if self.sweep is not None:
+            self._greenlets.append(gevent.spawn(self._sweep))
+            return
         if self.shape is not None:
             self.shape.runner = runner
             self.shape.reset_time()
             self._greenlets.append(gevent.spawn(self._drive_shape))
         else:
             users = self.dispatchers if settings.rate else settings.users
-            spawn_rate = float(users) if settings.rate else (settings.spawn_rate or float(users))
+            spawn_rate = float(users) if settings.rate else settings.spawn_rate_for(users)
             self._greenlets.append(gevent.spawn(runner.start, users, spawn_rate))
         if self.duration_cap_s is not None:
             gevent.get_hub().loop.update_now()
@@ -254,6 +280,43 @@ class Engine:
     @property
     def dispatchers(self) -> int:
         return max(1, self.expected_workers)
+
+    @property
+    def sweep(self) -> list[dict[str, Any]] | None:
+        """The steps of a sweep (``{"users": n}`` or ``{"rate": r}``), None for any other run."""
+        if self.settings.sweep_users:
+            return [{"users": n} for n in self.settings.sweep_users]
+        if self.settings.sweep_rates:
+            return [{"rate": r} for r in self.settings.sweep_rates]
+        return None
+
+    def _sweep(self) -> None:
+        """Each step in turn: its users (or arrival rate) for the warm-up plus --duration, then a graceful stop,
+        so every turn of a step is finished, and counted, inside that step."""
+        from agno_check.load.sweep import apply_step
+
+        for index, label in enumerate(self.sweep or []):
+            if self._stopping:
+                return
+            users = apply_step(self.plan, self.user_classes, label, index, self.dispatchers, self.settings.users)
+            if self.distributed:
+                self.runner.send_message(PLAN_MESSAGE, self.plan.to_json())
+            self.view.message(f"sweep step {index + 1}: {', '.join(f'{k} {v:g}' for k, v in label.items())}")
+            self.collector.begin_window(index)
+            self.collector.start_step()
+            opened = time.perf_counter()
+            spawn = float(users) if "rate" in label else self.settings.spawn_rate_for(users)
+            gevent.spawn(self.runner.start, users, spawn)
+            gevent.sleep(self.settings.warmup + self.settings.duration)
+            if self._stopping:
+                return
+            # the step's span ends when it is told to stop: the turns then in flight still count (at most one
+            # per user), the wait for the workers' last report does not
+            measured = max(0.0, time.perf_counter() - opened - self.settings.warmup)
+            self._drain(users)
+            window = self.collector.end_step()
+            self.steps.append((label, window, measured))
+        self.stop("sweep")
 
     def _drive_shape(self) -> None:
         """Call the shape's ``tick()`` once a second and apply it; its end (None) ends the run."""
@@ -280,6 +343,16 @@ class Engine:
                                        lambda: self._stopping)
         self.stop("find-max")
 
+    def _drain(self, users: int) -> None:
+        """End a sweep step: every user stops after its turn in flight (down to 0 users, not ``runner.stop()``:
+        a stopped Locust worker leaves the master and rejoins only after --stop-timeout)."""
+        self.runner.start(0, float(max(1, users)))
+        deadline = time.perf_counter() + self.settings.stop_timeout + FINAL_REPORT_GRACE_S
+        while int(getattr(self.runner, "user_count", 0) or 0) > 0 and time.perf_counter() < deadline:
+            gevent.sleep(0.05)
+        if self.distributed:
+            gevent.sleep(WORKER_FINAL_REPORT_S)  # the workers' last report of the step
+
     def _ticker(self) -> None:
         k = 1
         while True:
@@ -287,7 +360,22 @@ class Engine:
             k += 1
             elapsed = time.perf_counter() - self.t0
             self._point(elapsed)
+            if self.requests_out is not None:
+                self.requests_out.flush()
+            if self.abort_slos and not self._stopping:
+                self._check_abort(elapsed)
             self.view.update(self.snapshot(elapsed))
+
+    def _check_abort(self, elapsed: float) -> None:
+        """--abort-on: after --abort-grace, stop when a condition holds over the last ``ABORT_WINDOW_S``."""
+        from agno_check.load.abort import judge_abort
+
+        if elapsed < self.settings.abort_grace:
+            return
+        hit = judge_abort(self.abort_slos, self._recent, elapsed, ABORT_WINDOW_S, self.streamed)
+        if hit is not None:
+            self.aborted = {**hit, "at_s": round(elapsed, 2), "grace_s": self.settings.abort_grace}
+            gevent.spawn(self.stop, "aborted")
 
     def _point(self, elapsed: float, final: bool = False) -> None:
         """One timeline point: a second of a local run, or what worker reports brought since the last point.
@@ -311,6 +399,8 @@ class Engine:
             return
         self._last_window, self._last_window_start = window, start
         self._last_point_t = elapsed
+        if self.abort_slos:
+            self._recent = [*[r for r in self._recent if r[0] > elapsed - 2 * ABORT_WINDOW_S], (elapsed, window)]
         point: dict[str, Any] = {
             "t_s": round(elapsed, 2), "users": users, "rps": round(window.requests / span, 2),
             "p50": _round(window.latency.percentile(50)), "p95": _round(window.latency.percentile(95)),
@@ -318,6 +408,8 @@ class Engine:
         }
         if self.streamed:
             point["ttft_p95"] = _round(window.ttft.percentile(95))
+        if self.sweep is None and elapsed <= self.settings.warmup + 0.05:
+            point["warmup"] = True  # its requests are left out of the metrics: an empty point, not a dip
         self.timeline.append(point)
 
     def snapshot(self, elapsed: float) -> dict[str, Any]:
@@ -352,7 +444,7 @@ class Engine:
             return
         self._stopping = True
         self.stop_reason = reason
-        hurry = reason == "interrupted"
+        hurry = reason in ("interrupted", "aborted")  # an abort must not wait on a dying target
         try:
             if hurry:
                 self.env.stop_timeout = 0.0

@@ -96,6 +96,9 @@ class Aggregate:
     latency: Hist = field(default_factory=Hist)  # successful turns only
     ttft: Hist = field(default_factory=Hist)
     itl: Hist = field(default_factory=Hist)
+    ttst: Hist = field(default_factory=Hist)  # start to the second content token
+    gaps: Hist = field(default_factory=Hist)  # every raw gap between two content chunks
+    good: int = 0  # --goodput: successful requests within every bound
     output_tokens: int = 0
     token_turns: int = 0
     counters: dict[str, int] = field(default_factory=dict)
@@ -117,6 +120,9 @@ class Aggregate:
         self.latency.merge(other.latency)
         self.ttft.merge(other.ttft)
         self.itl.merge(other.itl)
+        self.ttst.merge(other.ttst)
+        self.gaps.merge(other.gaps)
+        self.good += other.good
         self.output_tokens += other.output_tokens
         self.token_turns += other.token_turns
         for key, value in other.counters.items():
@@ -129,6 +135,7 @@ class Aggregate:
         return {"requests": self.requests, "failures": self.failures,
                 "errors": [[k, c, e] for k, (c, e) in self.errors.items()],
                 "latency": self.latency.to_wire(), "ttft": self.ttft.to_wire(), "itl": self.itl.to_wire(),
+                "ttst": self.ttst.to_wire(), "gaps": self.gaps.to_wire(), "good": self.good,
                 "output_tokens": self.output_tokens, "token_turns": self.token_turns,
                 "counters": list(self.counters.items())}
 
@@ -137,7 +144,8 @@ class Aggregate:
         return cls(requests=int(data["requests"]), failures=int(data["failures"]),
                    errors={k: [int(c), str(e)] for k, c, e in data["errors"]},
                    latency=Hist.from_wire(data["latency"]), ttft=Hist.from_wire(data["ttft"]),
-                   itl=Hist.from_wire(data["itl"]), output_tokens=int(data["output_tokens"]),
+                   itl=Hist.from_wire(data["itl"]), ttst=Hist.from_wire(data["ttst"]),
+                   gaps=Hist.from_wire(data["gaps"]), good=int(data["good"]), output_tokens=int(data["output_tokens"]),
                    token_turns=int(data["token_turns"]), counters={k: int(v) for k, v in data["counters"]})
 
     def slo_values(self, duration_s: float, streamed: bool) -> dict[str, float | None]:
@@ -151,8 +159,12 @@ class Aggregate:
         values["mean"] = _r(self.latency.mean())
         values["ttft_max"] = _r(self.ttft.max) if streamed and self.ttft.n else None
         values["ttft_mean"] = _r(self.ttft.mean()) if streamed else None
-        values["itl_p50"] = _r(self.itl.percentile(50)) if streamed else None
-        values["itl_p95"] = _r(self.itl.percentile(95)) if streamed else None
+        for q in (50, 90, 95, 99):
+            values[f"itl_p{q}"] = _r(self.itl.percentile(q)) if streamed else None
+            values[f"ttst_p{q}"] = _r(self.ttst.percentile(q)) if streamed else None
+        values["itl_max"] = _r(self.itl.max) if streamed and self.itl.n else None
+        values["goodput"] = round(self.good / self.requests, 6) if self.requests else None
+        values["goodput_per_s"] = round(self.good / duration_s, 2) if duration_s > 0 else None
         values["error_rate"] = round(self.failures / self.requests, 6) if self.requests else None
         values["rps"] = round(self.requests / duration_s, 2) if duration_s > 0 else None
         values["tokens_per_s"] = round(self.output_tokens / duration_s, 2) \

@@ -34,6 +34,16 @@ class LoadPlan:
     rate_per_dispatcher: float | None = None
     max_in_flight: int = 100
     scenario: str | None = None
+    #: issue 14: output limit, warm-up, goodput bounds (as data), per-request lines, 429 handling, credentials
+    output_tokens: int | None = None
+    warmup_s: float = 0.0
+    goodput: list[list[Any]] = field(default_factory=list)
+    requests_out: bool = False
+    requests_out_content: bool = False
+    respect_retry_after: bool = False
+    tokens: list[str] = field(default_factory=list)  # --tokens-file, spread over the users
+    processes: int = 1  # processes running users (the tokens' round robin spans them)
+    step: int | None = None  # a sweep's step, sent again to the workers before each step
 
     def to_json(self) -> str:
         return json.dumps(asdict(self))
@@ -49,7 +59,7 @@ class LoadPlan:
     def secrets(self) -> list[str]:
         from agno_check.targets.credentials import Credentials
 
-        return Credentials(token=self.token, headers=tuple(self.headers)).secrets()
+        return [*Credentials(token=self.token, headers=tuple(self.headers)).secrets(), *self.tokens]
 
 
 def profile_fields(profile: Profile) -> dict[str, Any]:

@@ -10,6 +10,7 @@ from __future__ import annotations
 import asyncio
 import uuid
 from dataclasses import dataclass, field
+from typing import Any
 
 from agno_check.errors import UsageError
 from agno_check.load.plan import LoadPlan, profile_fields
@@ -24,6 +25,8 @@ class Prepared:
     display: str
     notes: list[str] = field(default_factory=list)
     streamed_probe: bool = False
+    #: the probe turn(s) sent before the load, not counted in the report's requests (report: ``probe``)
+    probe: dict[str, Any] | None = None
 
 
 def target_url(settings: LoadSettings) -> tuple[str, str | None]:
@@ -57,14 +60,25 @@ async def _probe(settings: LoadSettings, url: str, plan: LoadPlan) -> Prepared:
             raise UsageError(f"--stream: the {target.profile.name} profile does not stream")
         message = plan.prompts[0]
         session = f"agno-check-probe-{uuid.uuid4().hex[:8]}"
-        turn = await first_usable_turn(lambda: target.run(message, session, settings.stream), notes)
+        sent: list[int] = []  # one entry per probe turn sent (the report says how many)
+
+        async def probe_turn() -> Any:
+            sent.append(1)
+            return await target.run(message, session, settings.stream)
+
+        turn = await first_usable_turn(probe_turn, notes)
+        attempt = len(sent)
         await reject_unusable_first_turn(turn, target, "the probe turn")
         if settings.stream and not turn.stream:
             notes.append("the target answered the streamed probe turn without streaming: TTFT and tokens/s "
                          "will not be measured")
         for key, value in profile_fields(target.profile).items():
             setattr(plan, key, value)
-        return Prepared(plan=plan, display=url, notes=notes, streamed_probe=turn.stream)
+        probe = {"requests": attempt, "status_code": turn.status_code, "ok": turn.ok,
+                 "latency_ms": round(turn.response.elapsed_ms, 1), "session_id": session,
+                 "note": f"{attempt} probe turn{'s' if attempt > 1 else ''} before the load, not counted in "
+                         f"requests: a server-side count is requests + {attempt}"}
+        return Prepared(plan=plan, display=url, notes=notes, streamed_probe=turn.stream, probe=probe)
     finally:
         await target.aclose()
 

@@ -5,15 +5,20 @@ first simulated user starts (exit 2).
 
 from __future__ import annotations
 
+import json
 import math
 import os
 from typing import Any
 
 from agno_check.errors import UsageError
+from agno_check.load.baseline import compare
+from agno_check.load.baseline import reasons as baseline_reasons
+from agno_check.load.options import RunOptions, apply_options, check_options, rate_limiter_note
 from agno_check.load.prepare import Prepared, base_plan, prepare, target_url
 from agno_check.load.prompts import BUNDLED_PROMPTS, read_prompts
-from agno_check.load.report import LoadReport, build_report
+from agno_check.load.report import LoadReport, build_report, step_dict
 from agno_check.load.settings import LoadSettings
+from agno_check.load.workload import output_field, synthetic_prompts
 from agno_check.slo import parse_slos
 from agno_check.targets.credentials import Redactor
 from agno_check.targets.reach import tcp_check
@@ -22,11 +27,24 @@ from agno_check.targets.reach import tcp_check
 def run_load(settings: LoadSettings, view_factory: Any) -> LoadReport:
     settings.check_combinations()
     slos = parse_slos(settings.slo)
-    prompts = read_prompts(settings.prompts) if settings.prompts else list(BUNDLED_PROMPTS)
+    options = check_options(settings, slos)
+    if settings.input_tokens:
+        prompts = synthetic_prompts(settings.input_tokens, settings.prompt_seed)
+    else:
+        prompts = read_prompts(settings.prompts) if settings.prompts else list(BUNDLED_PROMPTS)
     if settings.scenario:
-        return _run_scenario(settings, slos, prompts, view_factory)
+        return _run_scenario(settings, slos, prompts, view_factory, options)
+    tokens = options.tokens
+    if tokens:  # the probe turn uses the first credential; the users spread all of them
+        from pydantic import SecretStr
+
+        settings.token = SecretStr(tokens[0])
     prepared = prepare(settings, prompts)
     plan = prepared.plan
+    apply_options(plan, settings, options)
+    if settings.output_tokens and output_field(plan.profile) is None:
+        raise UsageError(f"--output-tokens: the {plan.profile} profile has no output limit field (it is sent as "
+                         "max_tokens to the openai profile, max_output_tokens to openai-responses)")
     dispatchers = max(1, settings.expect_workers or 1) if settings.master else max(1, settings.workers)
     if settings.rate:
         plan.rate_per_dispatcher = settings.rate / dispatchers
@@ -35,6 +53,7 @@ def run_load(settings: LoadSettings, view_factory: Any) -> LoadReport:
     from agno_check.load.engine import Engine  # Locust (and gevent's patching) from here on
     from agno_check.load.users import AgnoCheckUser
 
+    plan.processes = dispatchers
     AgnoCheckUser.configure(plan)
     shape = None
     if settings.stages:
@@ -42,13 +61,15 @@ def run_load(settings: LoadSettings, view_factory: Any) -> LoadReport:
 
         shape = StagesShape.from_text(settings.stages)
     streamed = settings.stream and prepared.streamed_probe
-    cap = None if (settings.stages or settings.find_max) else settings.duration
+    sweep = settings.sweep_users or settings.sweep_rates
+    cap = None if (settings.stages or settings.find_max or sweep) else settings.warmup + settings.duration
     title = f"agno-check load {prepared.display} ({plan.profile}{', streamed' if streamed else ''})"
     return _execute(settings, slos, view_factory(title), Engine, [AgnoCheckUser], shape, streamed, cap,
-                    prepared, plan.profile)
+                    prepared, plan.profile, options)
 
 
-def _run_scenario(settings: LoadSettings, slos: list[Any], prompts: list[str], view_factory: Any) -> LoadReport:
+def _run_scenario(settings: LoadSettings, slos: list[Any], prompts: list[str], view_factory: Any,
+                  options: RunOptions) -> LoadReport:
     if not os.path.isfile(settings.scenario or ""):
         raise UsageError(f"--scenario {settings.scenario}: file not found")
     url = None
@@ -67,21 +88,23 @@ def _run_scenario(settings: LoadSettings, slos: list[Any], prompts: list[str], v
             raise UsageError(f"--scenario {settings.scenario}: no host: pass TARGET, or set host on a user class")
         tcp_check(url)
     plan.host = url
+    apply_options(plan, settings, options)
     apply_plan(classes, plan)
     streamed = scenario_streams(classes)
     prepared = Prepared(plan=plan, display=url, notes=[], streamed_probe=streamed)
     title = f"agno-check load {url} (scenario {settings.scenario})"
-    return _execute(settings, slos, view_factory(title), Engine, classes, shape, streamed, settings.duration,
-                    prepared, "scenario")
+    cap = None if (settings.sweep_users or settings.sweep_rates) else settings.warmup + settings.duration
+    return _execute(settings, slos, view_factory(title), Engine, classes, shape, streamed, cap,
+                    prepared, "scenario", options)
 
 
 def _execute(settings: LoadSettings, slos: list[Any], view: Any, engine_cls: Any, classes: list[type], shape: Any,
-             streamed: bool, cap: float | None, prepared: Prepared, profile: str) -> LoadReport:
+             streamed: bool, cap: float | None, prepared: Prepared, profile: str, options: RunOptions) -> LoadReport:
     from agno_check.load.engine import quiet_locust_logging
 
     quiet_locust_logging(settings.debug)
     engine = engine_cls(settings, prepared.plan, slos, view, classes, shape=shape, streamed=streamed,
-                        duration_cap_s=cap)
+                        duration_cap_s=cap, requests_out=options.requests_out, abort_slos=options.abort)
     view.start()
     try:
         result = engine.run()
@@ -119,11 +142,44 @@ def _execute(settings: LoadSettings, slos: list[Any], view: Any, engine_cls: Any
     if settings.scenario:
         echo["scenario"] = settings.scenario
     redact = Redactor(plan.secrets())
-    return build_report(
-        target=prepared.display, profile=profile, streamed=streamed, users=users,
-        spawn_rate=settings.spawn_rate or (float(settings.users) if not settings.rate else None),
-        total=result.total, duration_s=result.duration_s, workers=result.workers, slos=slos,
-        timeline=result.timeline, settings=echo, started_at=result.started_at, interrupted=result.interrupted,
-        notes=[*prepared.notes, *result.notes], redact=redact, find_max=find_max, find_max_values=find_max_values,
-        open_model=open_model,
-    )
+    if settings.tokens_file:
+        echo["tokens_file"] = {"path": settings.tokens_file, "credentials": len(options.tokens)}
+    total, duration_s = result.total, result.duration_s
+    steps = None
+    if result.steps:
+        steps = [step_dict({**label, "step": index}, window, seconds, streamed, options.goodput_exprs, slos,
+                           redact) for index, (label, window, seconds) in enumerate(result.steps)]
+        _label, total, duration_s = result.steps[-1]  # the top level describes the last step
+        users = int(_label.get("users", users))
+    notes = [*prepared.notes, *result.notes, *rate_limiter_note(total)]
+    extra: dict[str, Any] = {
+        "warmup_s": settings.warmup if settings.warmup else None,
+        "warmup_requests": counters.get("warmup_requests", 0) if settings.warmup else None,
+        "start_up": None if settings.rate else settings.start_up(users),
+        "probe": prepared.probe, "steps": steps,
+        "requests_out": {"path": settings.requests_out, "content": settings.requests_out_content}
+        if settings.requests_out else None,
+    }
+    extra_reasons: list[str] = []
+    if result.aborted:
+        extra["aborted"] = result.aborted
+        observed = result.aborted.get("observed")
+        extra_reasons.append(f"aborted: {result.aborted['expr']} held at {result.aborted['at_s']:g} s over the "
+                             f"last {result.aborted['window_s']:g} s (observed {observed:g})")
+    spawn_rate = None if settings.rate else settings.spawn_rate_for(users)
+
+    def build(more: dict[str, Any], more_reasons: list[str]) -> LoadReport:
+        return build_report(
+            target=prepared.display, profile=profile, streamed=streamed, users=users, spawn_rate=spawn_rate,
+            total=total, duration_s=duration_s, workers=result.workers, slos=slos,
+            timeline=result.timeline, settings=echo, started_at=result.started_at, interrupted=result.interrupted,
+            notes=notes, redact=redact, find_max=find_max, find_max_values=find_max_values,
+            open_model=open_model, goodput=options.goodput_exprs, extra={**extra, **more},
+            extra_reasons=[*extra_reasons, *more_reasons])
+
+    report = build({}, [])
+    if options.baseline is not None:
+        comparison = compare(options.baseline, json.loads(report.to_json()), settings.max_regression,
+                             settings.baseline or "")
+        report = build({"baseline": comparison}, baseline_reasons(comparison))
+    return report

@@ -25,6 +25,7 @@ and set ``profile_name``, e.g. ``"openai-responses"`` or ``"agentos-team"``, and
 from __future__ import annotations
 
 import functools
+import itertools
 import json
 import os
 import random
@@ -54,6 +55,7 @@ from agno_check.load.failures import (
 )
 from agno_check.load.plan import LoadPlan
 from agno_check.load.prompts import BUNDLED_PROMPTS
+from agno_check.load.workload import limit_output, retry_after_seconds
 from agno_check.targets.base import ParsedTurn, RequestSpec
 from agno_check.targets.credentials import Redactor
 from agno_check.targets.profiles import Profile, get_protocol
@@ -61,6 +63,7 @@ from agno_check.targets.sse import SseParser
 
 MAX_BODY_BYTES = 8 * 1024 * 1024
 METRIC_TYPES = frozenset({"TTFT", "ITL", "TOKENS"})
+_USER_NUMBERS = itertools.count()  # users started in this process (--tokens-file's round robin)
 
 
 @dataclass
@@ -75,6 +78,14 @@ class TurnResult:
     ttft_ms: float | None = None
     output_tokens: int | None = None
     token_times_ms: list[float] = field(default_factory=list)
+    #: when it started (perf_counter and wall clock), who sent it, and what (for --requests-out and --warmup)
+    started: float = 0.0
+    started_wall: float = 0.0
+    user: str | None = None
+    session_id: str | None = None
+    message: str | None = None
+    #: a 429's Retry-After, in seconds (--respect-retry-after)
+    retry_after_s: float | None = None
 
 
 class AgentUser(FastHttpUser):
@@ -96,12 +107,20 @@ class AgentUser(FastHttpUser):
     #: open model (``--rate``): this user dispatches arrivals instead of taking turns itself
     rate_per_dispatcher: float | None = None
     max_in_flight: int = 100
+    #: workload and client behaviour (issue 14)
+    output_tokens: int | None = None
+    respect_retry_after: bool = False
+    tokens: Sequence[str] = ()  # --tokens-file: one credential per user, round robin
+    step: int | None = None  # a sweep's step, in the session ids
+    token_spread: int = 1  # processes that share the tokens (--workers N): worker w takes w, w+N, ...
     #: FastHttpUser options; agno-check verifies TLS unless told not to (Locust's own default is not to)
     insecure = False
     network_timeout = 30.0
     connection_timeout = 10.0
 
     _completed_values: ClassVar[dict[str, Any] | None] = None
+    own_token: str | None = None  # this user's credential from --tokens-file
+    _deadline: gevent.Timeout | None = None  # the user's whole-turn timer, rearmed for each turn
 
     @classmethod
     def configure(cls, plan: LoadPlan) -> None:
@@ -116,6 +135,7 @@ class AgentUser(FastHttpUser):
         cls.turns, cls.think_time = plan.turns, plan.think_time
         cls.apply_connection(plan)
         cls.rate_per_dispatcher, cls.max_in_flight = plan.rate_per_dispatcher, plan.max_in_flight
+        cls.output_tokens, cls.step = plan.output_tokens, plan.step
         if plan.rate_per_dispatcher:
             cls.concurrency = plan.max_in_flight
 
@@ -127,6 +147,9 @@ class AgentUser(FastHttpUser):
         cls.connection_timeout = min(plan.timeout, 10.0)
         cls.token = plan.token
         cls.extra_headers = tuple(plan.headers)
+        cls.tokens = tuple(plan.tokens)
+        cls.token_spread = max(1, plan.processes)
+        cls.respect_retry_after = plan.respect_retry_after
         cls.insecure = plan.insecure
         if plan.ca_bundle:
             import gevent.ssl
@@ -159,30 +182,46 @@ class AgentUser(FastHttpUser):
 
     def _headers(self) -> dict[str, str]:
         headers = {"User-Agent": "agno-check-load"}
-        token = self.token or os.environ.get("AGNO_CHECK_TOKEN")
+        token = self.own_token or self.token or os.environ.get("AGNO_CHECK_TOKEN")
         if token:
             headers["Authorization"] = f"Bearer {token}"
         headers.update(dict(self.extra_headers))
         return headers
 
+    def _own_token(self) -> str | None:
+        """--tokens-file: this user's credential, spread round robin over the users of every process."""
+        if not self.tokens:
+            return None
+        number = next(_USER_NUMBERS)
+        runner = getattr(self.environment, "runner", None)
+        worker = max(0, int(getattr(runner, "worker_index", 0) or 0))
+        return self.tokens[(number * max(1, self.token_spread) + worker) % len(self.tokens)]
+
     # --- Locust life cycle ---------------------------------------------------------------------------------------
 
     def on_start(self) -> None:
+        self.own_token = self._own_token()  # once per user: every request of this user carries it
         self.profile = self.build_profile()
         self.auth_headers = self._headers()
         # what the user sends as credentials never reaches a failure message (Locust's stats, CSV, the report)
-        self.redact = Redactor([self.token or os.environ.get("AGNO_CHECK_TOKEN") or "",
+        self.redact = Redactor([self.token or os.environ.get("AGNO_CHECK_TOKEN") or "", *self.tokens,
                                 *(value for _, value in self.extra_headers)])
         self.client.client.redirect_response_codes = frozenset()  # a redirect is an answer, never followed
         self._prompt_index = random.randrange(len(self.prompts))
-        self._session_prefix = f"agno-check-load-{uuid.uuid4().hex[:12]}"  # unique per user, on any worker
+        self.user_key = uuid.uuid4().hex[:12]  # unique per user, on any worker
+        step = f"s{self.step}-" if self.step is not None else ""  # a sweep's step, visible to the server
+        self._session_prefix = f"agno-check-load-{step}{self.user_key}"
+        self._retry_wait = 0.0
         self._new_session()
 
     def wait_time(self) -> float:
+        wait = 0.0
         if self.think_time and not self.rate_per_dispatcher:
             low, high = self.think_time
-            return random.uniform(low, high)
-        return 0.0
+            wait = random.uniform(low, high)
+        if self._retry_wait:  # a 429 said when to come back (--respect-retry-after)
+            wait, self._retry_wait = max(wait, self._retry_wait), 0.0
+        return wait
 
     def _new_session(self) -> None:
         old = getattr(self, "session_id", None)
@@ -214,17 +253,33 @@ class AgentUser(FastHttpUser):
         """Send one turn, read the answer, fire the request event(s). ``started``: the intended start
         (open model), so that time spent waiting for a free slot counts as latency."""
         spec = self.profile.run_request(message, session_id, self.stream and self.profile.can_stream)
+        if self.output_tokens:
+            limit_output(spec, self.output_tokens)
         start = time.perf_counter() if started is None else started
         # a whole-turn deadline, not only the client's per-read timeout: a server that trickles its answer must
-        # not hold a user past --timeout (one gevent timer per turn: ~1% of a turn's CPU at full speed)
-        deadline = gevent.Timeout(max(0.001, self.timeout - (time.perf_counter() - start)))
-        deadline.start()
-        try:
-            result = self._exchange(spec, start, deadline)
-        finally:
-            deadline.close()
+        # not hold a user past --timeout. One timer per user, rearmed each turn (a new gevent timer per turn
+        # cost ~7 us, 5 of them saved: ~6% of a turn's CPU at full speed against nginx); an open-model arrival
+        # that waited for a slot gets a timer of its own, for the time it has left.
+        if started is None:
+            deadline = self._deadline
+            if deadline is None or deadline.seconds != self.timeout:
+                deadline = self._deadline = gevent.Timeout(max(0.001, self.timeout))
+            deadline.start()
+            try:
+                result = self._exchange(spec, start, deadline, session_id, message)
+            finally:
+                deadline.cancel()
+        else:
+            deadline = gevent.Timeout(max(0.001, self.timeout - (time.perf_counter() - start)))
+            deadline.start()
+            try:
+                result = self._exchange(spec, start, deadline, session_id, message)
+            finally:
+                deadline.close()
         if result.ok:
             self.profile.remember(session_id, message, result.parsed.content)
+        elif self.respect_retry_after and result.retry_after_s:
+            self._retry_wait = min(result.retry_after_s, self.timeout * 10)
         return result
 
     def _send(self, spec: RequestSpec) -> tuple[Any, Any, str]:
@@ -254,7 +309,8 @@ class AgentUser(FastHttpUser):
         except FAILURE_EXCEPTIONS as exc:
             return getattr(exc, "response", None), exc, url
 
-    def _exchange(self, spec: RequestSpec, start: float, deadline: gevent.Timeout | None) -> TurnResult:
+    def _exchange(self, spec: RequestSpec, start: float, deadline: gevent.Timeout | None,
+                  session_id: str | None = None, message: str | None = None) -> TurnResult:
         name = spec.path
         started_at = time.time()
         resp: Any = None
@@ -270,10 +326,12 @@ class AgentUser(FastHttpUser):
         finally:
             if resp is not None:
                 resp.release()  # back to the pool when read to the end, else closed
+        result.started, result.started_wall, result.user = start, started_at, self.user_key
+        result.session_id, result.message = session_id, message
         self.environment.events.request.fire(
             request_type=spec.method, name=name, response_time=result.latency_ms,
             response_length=len(result.parsed.content), exception=result.failure, context=self.context(),
-            response=resp, url=url, start_time=started_at)
+            response=resp, url=url, start_time=started_at, turn=result)
         if result.ok and result.ttft_ms is not None:
             self._fire_stream_metrics(name, start, result)
         return result
@@ -289,7 +347,10 @@ class AgentUser(FastHttpUser):
             if not 200 <= status < 300:
                 excerpt = self.redact(" ".join(self._body(resp)[:300].decode("utf-8", "replace").split()))[:160]
                 failure = RateLimited(f"HTTP 429: {excerpt}") if status == 429 else HttpStatus(status, excerpt)
-                return self._result(False, status, start, failure=failure)
+                result = self._result(False, status, start, failure=failure)
+                if status == 429 and resp.headers:
+                    result.retry_after_s = retry_after_seconds(resp.headers.get("retry-after"))
+                return result
             content_type = (resp.headers.get("content-type") or "") if resp.headers else ""
             if spec.stream and "text/event-stream" in content_type:
                 return self._read_stream(resp, status, start)
@@ -374,7 +435,7 @@ class AgentUser(FastHttpUser):
             request_type=request_type, name=name,
             response_time=(time.perf_counter() - start) * 1000.0 if response_time is None else response_time,
             response_length=length, exception=exception, context={}, response=None, url=None,
-            start_time=time.time())
+            start_time=time.time(), agno_check_turn=True)
 
     def _fire_stream_metrics(self, name: str, start: float, result: TurnResult) -> None:
         times = result.token_times_ms

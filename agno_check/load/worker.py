@@ -35,10 +35,26 @@ def run_worker(master_host: str, master_port: int, scenario: str | None = None, 
     else:
         classes = [AgnoCheckUser]
     env = Environment(user_classes=classes, events=locust.events)
-    Collector("worker").attach(env)
+    collector = Collector("worker").attach(env)
+    current: dict[str, Any] = {"step": None}
+
+    def on_test_start(**_: Any) -> None:  # each run, and each sweep step, starts its warm-up here
+        collector.begin_window(current["step"])
+
+    env.events.test_start.add_listener(on_test_start)
 
     def on_plan(environment: Any, msg: Any, **_: Any) -> None:
+        from agno_check.load.goodput import from_wire
+
         plan = LoadPlan.from_json(msg.data)
+        new_step = plan.step is not None and plan.step != current["step"]
+        current["step"] = plan.step
+        if not current.get("configured"):  # once: configuring again would drop lines not yet shipped
+            current["configured"] = True
+            collector.configure(warmup_s=plan.warmup_s, goodput=from_wire(plan.goodput),
+                                out_lines=plan.requests_out, out_content=plan.requests_out_content)
+        if new_step and plan.step:  # a sweep's next step starts now (its users are spawned right after)
+            collector.begin_window(plan.step)
         if scenario:
             apply_plan(classes, plan)
         else:

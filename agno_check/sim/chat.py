@@ -185,7 +185,9 @@ def plan(state: SimState, record: RequestRecord, request: dict[str, Any], fault:
     profile = state.latency
     # What the conversation itself answers (a leak, a recalled or acknowledged fact) the naive model says
     # directly, as a model with the history would; only a task it cannot answer from the history gets a tool.
-    reply = naive.answer(record.messages, state.seed, profile.output_tokens.as_tuple())
+    # an output limit is honoured as a load benchmark asks for it: filler answers are exactly that long
+    length = (limit, limit) if isinstance(limit, int) and limit > 0 else profile.output_tokens.as_tuple()
+    reply = naive.answer(record.messages, state.seed, length)
     call = None
     if reply.kind == "filler":
         call = tools.decide(record.messages, request.get("tools"), state.tools, state.seed)
@@ -197,7 +199,7 @@ def plan(state: SimState, record: RequestRecord, request: dict[str, Any], fault:
             reply = naive.Answer("tool_result", used)
     pieces = re.findall(r"\s*\S+", reply.text.strip())
     finish_reason = "tool_calls" if call is not None else "stop"
-    if call is None and isinstance(limit, int) and 0 < limit < len(pieces):
+    if call is None and isinstance(limit, int) and 0 < limit <= len(pieces):  # stopped by the limit
         pieces, finish_reason = pieces[:limit], "length"
     ttft, tps = profile.sample_ttft(state.latency_rng), profile.sample_tps(state.latency_rng)
     record.answer_kind, record.ttft_s, record.tps = reply.kind, round(ttft, 6), round(tps, 3)

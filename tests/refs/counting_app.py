@@ -7,6 +7,8 @@ sent. Planted misbehaviour is deterministic, by request number: ``every={"429": 
 ``delay_s`` is the service time of a good answer (planted failures are fast); ``serial=True`` serves one request
 at a time (latency grows with concurrency, as in a service with one worker). agno-check's probe turn (session id
 ``agno-check-probe-*``) is answered but counted apart (``probes``), so ``served`` is the load test's own traffic.
+Each served request's session id and Authorization header are kept (``sessions``, ``auth_by_session``), so tests
+can count per sweep step, per user and per credential on the server's side.
 """
 
 from __future__ import annotations
@@ -32,6 +34,9 @@ class CountingApp:
         self.by_status: Counter[int] = Counter()
         self.by_kind: Counter[str] = Counter()
         self.service_ms: list[float] = []
+        self.sessions: list[str] = []
+        self.auth_by_session: dict[str, str] = {}
+        self.probe_auth: list[str] = []
 
     def reset(self) -> None:
         with self.lock:
@@ -39,6 +44,9 @@ class CountingApp:
             self.by_status.clear()
             self.by_kind.clear()
             self.service_ms.clear()
+            self.sessions.clear()
+            self.auth_by_session.clear()
+            self.probe_auth.clear()
 
     def _kind(self, number: int) -> str:
         for kind, period in self.every.items():
@@ -73,9 +81,12 @@ class CountingApp:
         except (ValueError, AttributeError):
             await self._answer(send, 422, {"detail": "invalid JSON"})
             return
-        if str(request.get("session_id", "")).startswith("agno-check-probe-"):
+        session = str(request.get("session_id", ""))
+        authorization = dict(scope["headers"]).get(b"authorization", b"").decode()
+        if session.startswith("agno-check-probe-"):
             with self.lock:
                 self.probes += 1  # agno-check's probe turn before the load: served, not counted
+                self.probe_auth.append(authorization)
             await self._answer(send, 200, {"response": "probe answered"})
             return
         with self.lock:
@@ -99,7 +110,6 @@ class CountingApp:
         elif kind == "empty":
             status, payload = 200, {"response": ""}
         elif kind == "echo_auth":  # a careless error page that repeats the caller's credentials
-            authorization = dict(scope["headers"]).get(b"authorization", b"").decode()
             status, payload = 500, {"detail": f"rejected {authorization}"}
         else:
             status, payload = 200, {"response": f"You said: {message_text[:40]}", "usage": {"output_tokens": 4}}
@@ -109,6 +119,8 @@ class CountingApp:
             self.by_status[status] += 1
             self.by_kind[kind] += 1
             self.service_ms.append((time.perf_counter() - began) * 1000.0)
+            self.sessions.append(session)
+            self.auth_by_session[session] = authorization
 
     @staticmethod
     async def _answer(send: Any, status: int, payload: Any, headers: list[tuple[bytes, bytes]] | None = None

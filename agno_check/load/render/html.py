@@ -6,7 +6,18 @@ from __future__ import annotations
 
 from html import escape
 
-from agno_check.load.render.common import headline, ms, num, slo_rows, step_rows, summary_rows
+from agno_check.load.render.common import (
+    BASELINE_HEADER,
+    SWEEP_HEADER,
+    baseline_rows,
+    headline,
+    ms,
+    num,
+    slo_rows,
+    step_rows,
+    summary_rows,
+    sweep_rows,
+)
 from agno_check.load.report import LoadReport
 
 WIDTH, HEIGHT, PAD = 720, 220, 44
@@ -45,6 +56,22 @@ def _chart(title: str, timeline: list[dict], series: list[tuple[str, str]], unit
     return f"<h3>{escape(title)}</h3>" + "".join(parts)
 
 
+def _sweep_chart(report: LoadReport) -> str:
+    """Latency and TTFT against load: one point per sweep step (x = users, or arrivals/s)."""
+    from agno_check.load.sweep import load_of
+
+    steps = report.steps or []
+    by_rate = bool(steps) and "rate" in steps[0]
+    points = [{"t_s": load_of(step), "p50": (step.get("latency_ms") or {}).get("p50"),
+               "p95": (step.get("latency_ms") or {}).get("p95"),
+               "ttft_p95": (step.get("ttft_ms") or {}).get("p95")} for step in steps]
+    series = [("p50", "latency p50"), ("p95", "latency p95")] + ([("ttft_p95", "TTFT p95")] if report.stream else [])
+    chart = _chart("Latency and TTFT against load", points, series, "ms")
+    axis = "arrivals/s" if by_rate else "users"
+    return chart.replace(f"{max(p['t_s'] for p in points) if points else 0:.0f} s</text>",
+                         f"{max(p['t_s'] for p in points) if points else 0:.0f} {axis}</text>")
+
+
 def _table(header: list[str], rows: list[list[str]]) -> str:
     head = "".join(f"<th>{escape(h)}</th>" for h in header)
     body = "".join("<tr>" + "".join(f"<td>{cell}</td>" for cell in row) + "</tr>" for row in rows)
@@ -66,6 +93,15 @@ def render_html(report: LoadReport) -> str:
             [str(s["users"]), num(s.get("rps")), ms(s.get("p95")),
              "yes" if s["held"] else "no: " + escape(", ".join(s.get("broken") or []))]
             for s in step_rows(report)]))
+    if report.steps:
+        sections.append("<h2>Sweep steps</h2>" + _table(SWEEP_HEADER, [[escape(c) for c in row]
+                                                                       for row in sweep_rows(report)]))
+        sections.append(_sweep_chart(report))
+    if report.baseline:
+        sections.append(f"<h2>Compared with {escape(report.baseline['file'])}</h2>" + _table(BASELINE_HEADER, [
+            [escape(label), escape(old), escape(new), escape(change),
+             "<b class='fail'>regressed</b>" if bad else "<b class='pass'>ok</b>"]
+            for label, old, new, change, bad in baseline_rows(report)]))
     if report.errors:
         sections.append("<h2>Failures by kind</h2>" + _table(["kind", "count", "example"], [
             [escape(e.kind), f"{e.count:,}", escape(e.example)] for e in report.errors]))

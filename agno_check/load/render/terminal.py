@@ -6,9 +6,39 @@ from rich.console import Console
 from rich.table import Table
 from rich.text import Text
 
-from agno_check.load.render.common import headline, ms, num, step_rows, summary_rows
+from agno_check.load.render.common import (
+    BASELINE_HEADER,
+    SWEEP_HEADER,
+    baseline_rows,
+    headline,
+    ms,
+    num,
+    step_rows,
+    summary_rows,
+    sweep_rows,
+)
 from agno_check.load.report import LoadReport
 from agno_check.units import slo_line
+
+
+def render_sweep_and_baseline(report: LoadReport, console: Console) -> None:
+    """The sweep's steps and the baseline comparison (old value, new value, change), when there are any."""
+    if report.steps:
+        steps = Table(title="sweep steps", title_justify="left")
+        for column in SWEEP_HEADER:
+            steps.add_column(column)
+        for row in sweep_rows(report):
+            steps.add_row(*row)
+        console.print(steps)
+    if report.baseline:
+        table = Table(title=f"baseline {report.baseline['file']} (bound {report.baseline['max_regression_pct']:g}%)",
+                      title_justify="left")
+        for column in BASELINE_HEADER:
+            table.add_column(column, justify="left" if column in ("metric", "verdict") else "right")
+        for label, old, new, change, bad in baseline_rows(report):
+            table.add_row(label, old, new, change,
+                          Text("regressed", style="bold red") if bad else Text("ok", style="green"))
+        console.print(table)
 
 
 def render_terminal(report: LoadReport, console: Console) -> None:
@@ -28,6 +58,7 @@ def render_terminal(report: LoadReport, console: Console) -> None:
                           Text("yes", style="green") if step["held"] else
                           Text("no: " + ", ".join(step.get("broken") or []), style="red"))
         console.print(steps)
+    render_sweep_and_baseline(report, console)
     if report.errors:
         errors = Table(title="failures by kind", title_justify="left")
         errors.add_column("kind")
