@@ -24,6 +24,10 @@ from agno_check.targets.sse import SseParser
 
 MAX_BODY_BYTES = 8 * 1024 * 1024
 MAX_REDIRECTS = 5
+#: how long an idle kept-alive connection may be reused. Well below common servers' keep-alive timeouts
+#: (uvicorn 5 s, node 5 s, gunicorn 2 s): at httpx's default (5 s, equal to uvicorn's) a request could go out
+#: on a connection the server was closing at that very moment, and the reset looked like the service's fault.
+KEEPALIVE_EXPIRY_S = 1.0
 _REDIRECT_CODES = (301, 302, 303, 307, 308)
 
 
@@ -114,7 +118,8 @@ class HttpTarget:
             follow_redirects=False,
             trust_env=not self.loopback,  # proxies from the environment, except for loopback targets
             timeout=httpx.Timeout(timeout_s),
-            limits=httpx.Limits(max_connections=256, max_keepalive_connections=64),
+            limits=httpx.Limits(max_connections=256, max_keepalive_connections=64,
+                                keepalive_expiry=KEEPALIVE_EXPIRY_S),
         )
 
     async def aclose(self) -> None:
