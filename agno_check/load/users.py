@@ -38,7 +38,7 @@ from urllib.parse import urlencode
 
 import gevent
 from gevent.pool import Pool
-from locust import FastHttpUser, task
+from locust import FastHttpUser, events, task
 from locust.contrib.fasthttp import FAILURE_EXCEPTIONS
 from locust.user.users import LOCUST_STATE_STOPPING
 
@@ -64,6 +64,15 @@ from agno_check.targets.sse import SseParser
 MAX_BODY_BYTES = 8 * 1024 * 1024
 METRIC_TYPES = frozenset({"TTFT", "ITL", "TOKENS"})
 _USER_NUMBERS = itertools.count()  # users started in this process (--tokens-file's round robin)
+
+
+@events.init.add_listener
+def _refresh_gevent_clock(**_: Any) -> None:
+    """Locust's ``-t/--run-time`` timer runs on gevent's loop clock, which libev caches: a locustfile whose imports
+    block the CPU (this module's imports take seconds on a busy machine) leave that clock stale, and the run then
+    ends that much early (``-t 3s`` ended after 0.7 s, before an AgentOS turn had finished). ``init`` fires after
+    the locustfile is loaded, before the timer is set."""
+    gevent.get_hub().loop.update_now()
 
 
 @dataclass
