@@ -6,9 +6,7 @@ from __future__ import annotations
 import json
 import xml.etree.ElementTree as ET
 
-import jsonschema
-
-from tests.conftest import PACKAGED_SCHEMAS, ROOT, validate_readiness
+from tests.conftest import ROOT, validate_readiness
 from tests.refs.seed_app import SOUND_TOKEN
 
 SEED = "tests/fixtures/deploy/seed"
@@ -39,8 +37,8 @@ def test_json_junit_and_markdown_carry_file_and_line(cli, tmp_path):
     result = cli("readiness", SEED, *GATE, "--format", "json", "--junit", str(junit), "--markdown", str(markdown))
     assert result.code == 1
     report = result.json()
-    jsonschema.validate(report, json.loads((PACKAGED_SCHEMAS / "readiness-v1.schema.json").read_text()))
-    assert report["profile"] == "project" and report["target"] == SEED
+    validate_readiness(report)
+    assert report["profile"] == "inprocess" and report["protocol"] == "project" and report["target"] == SEED
     health = next(c for c in report["checks"] if c["id"] == "configuration.container_healthcheck")
     assert health["status"] == "fail"
     assert health["evidence"]["file"] == "Dockerfile" and health["evidence"]["line"] == 16
@@ -58,10 +56,13 @@ def test_json_junit_and_markdown_carry_file_and_line(cli, tmp_path):
 
 
 def test_a_directory_report_validates_against_the_contracts_schema(cli):
-    """The contract's schema (shared/design when beside) must list the directory target's profile, "project"."""
+    """The contract's schema (shared/design when beside) validates it: the v1 ``profile`` is "inprocess" (read in
+    agno-check's own process, no protocol), and "project" is said in the optional ``protocol`` field."""
     result = cli("readiness", HARDENED, *GATE, "--format", "json")
     assert result.code == 0
-    validate_readiness(result.json())
+    report = result.json()
+    validate_readiness(report)
+    assert report["profile"] == "inprocess" and report["protocol"] == "project"
 
 
 def test_a_directory_without_deployment_files_is_exit_2_in_one_line(cli, tmp_path):

@@ -55,7 +55,7 @@ def test_the_seed_recipe_every_flaw_found_and_nothing_else():
     project = FIXTURES / "seed"
     report = readiness(str(project))
     assert set(statuses(report)) == DEPLOYMENT_CHECKS  # a directory runs the deployment checks alone
-    assert report.profile == "project"
+    assert report.profile == "inprocess" and report.protocol == "project"
     assert not_passing(report) == {"configuration.container_healthcheck": "fail", "security.compose_secrets": "fail",
                                    "security.exposed_datastores": "fail", "configuration.replicas": "warn"}
     health = result(report, "configuration.container_healthcheck")

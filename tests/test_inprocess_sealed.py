@@ -155,6 +155,17 @@ def test_storage_writes_failing_fail_runtime_errors() -> None:
     assert "s3cret-pw" not in json.dumps(report.model_dump(mode="json"))
 
 
+def test_model_errors_that_agno_check_provokes_are_not_counted_against_the_agent() -> None:
+    """reliability.upstream_faults and error_status_honest inject model 429/500/hangs on purpose: what agno logs
+    about them is the check's doing, so a sound agent with retries still passes runtime_errors."""
+    report = readiness("tests.agents.basic:agent",
+                       only=["reliability.upstream_faults", "reliability.error_status_honest", *FINAL])
+    assert result(report, "reliability.upstream_faults").status == "pass", result(report, "reliability.upstream_faults")
+    check = result(report, "reliability.runtime_errors")
+    assert check.status == "pass", check
+    assert check.evidence["provoked_model_errors"] >= 1, check.evidence
+
+
 def test_a_sound_agent_passes_both() -> None:
     report = readiness("tests.agents.basic:agent", only=FINAL)
     assert result(report, "reliability.runtime_errors").status == "pass", result(report, "reliability.runtime_errors")

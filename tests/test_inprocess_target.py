@@ -25,7 +25,7 @@ def test_cli_file_spec_report_has_the_url_report_shape_and_the_agent_checks() ->
                   "--concurrency", "2", "--skip", SLOW)
     report = run.json()  # stdout is the JSON document alone, though agno and the agent ran in this process
     validate_readiness(report)
-    assert report["profile"] == "inprocess"
+    assert report["profile"] == report["protocol"] == "inprocess"
     assert report["target"] == "tests/agents/basic.py:agent"
     assert run.code == (0 if report["gate"]["passed"] else 1)
     ids = {c["id"] for c in report["checks"]}

@@ -58,7 +58,7 @@ def test_requests_equal_the_servers_count_and_failures_are_split_by_kind(serve):
                      "HTTP 500": app.by_kind["500"], "empty answer": app.by_kind["empty"]}
     assert report["failures"] == sum(kinds.values())
     assert report["error_rate"] == pytest.approx(report["failures"] / report["requests"], abs=1e-5)
-    assert report["profile"] == "json" and report["stream"] is False
+    assert report["profile"] == report["protocol"] == "json" and report["stream"] is False
     assert report["ttft_ms"] is None and report["itl_ms"] is None and report["output_tokens_per_s"] is None
     assert report["timeline"] and all(p["rps"] >= 0 for p in report["timeline"])
     assert report["passed"] is True  # no SLO: passed when some turn succeeded
@@ -93,7 +93,7 @@ def test_every_slo_operator_passes_on_a_streamed_run(stream_sim, tmp_path):
     assert [v["expr"] for v in report["slo"]] == slos
     assert all(v["passed"] for v in report["slo"]), report["slo"]
     _assert_verdicts_consistent(report)
-    assert report["profile"] == "openai" and report["stream"] is True
+    assert report["profile"] == report["protocol"] == "openai" and report["stream"] is True
     # TTFT: from the start of the request to the first content token, so never under the model's 40 ms
     assert 40.0 <= report["ttft_ms"]["p50"] < report["latency_ms"]["p50"]
     assert report["itl_ms"]["p50"] > 0

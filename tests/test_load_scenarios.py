@@ -57,7 +57,7 @@ def test_agno_check_runs_a_scenario_with_its_report_and_gate(targets, tmp_path):
     assert result.code == 0, result.stderr
     report = result.json()
     validate_load(report)
-    assert report["profile"] == "scenario" and report["stream"] is True
+    assert report["profile"] == report["protocol"] == "scenario" and report["stream"] is True
     assert report["requests"] > 0 and report["ttft_ms"] is not None
     assert all(v["passed"] for v in report["slo"])
 

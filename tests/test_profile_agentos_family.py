@@ -7,17 +7,12 @@ from __future__ import annotations
 
 import json
 
-import jsonschema
 import pytest
 
-from tests.conftest import PACKAGED_SCHEMAS, check_of, run_cli
+from tests.conftest import check_of, run_cli, validate_load, validate_readiness
 from tests.refs.agentos_family import AGENT_ID, TEAM_ID, WORKFLOW_ID, create_family_app
 
 CHECKS = "performance.latency,performance.ttft,reliability.malformed_input"
-
-
-def validate(report: dict, name: str) -> None:
-    jsonschema.validate(report, json.loads((PACKAGED_SCHEMAS / name).read_text()))
 
 
 @pytest.mark.parametrize(("served", "profile", "route", "component_id"), [
@@ -31,8 +26,8 @@ def test_an_os_serving_only_teams_or_workflows_is_detected_and_judged(sim, serve
     result = run_cli("readiness", url, "--only", CHECKS, "--samples", "3", "--format", "json", timeout=180)
     assert result.code == 0, result.stderr
     report = result.json()
-    validate(report, "readiness-v1.schema.json")
-    assert report["profile"] == profile
+    validate_readiness(report)  # the contract's schema: the family in "profile", the exact name in "protocol"
+    assert report["profile"] == "agentos" and report["protocol"] == profile
     kind = profile.split("-")[1] + "s"
     assert f"profile: {profile} (the AgentOS serves {kind} only ({component_id})" in result.stderr
     for check_id in CHECKS.split(","):
@@ -46,8 +41,9 @@ def test_an_os_serving_only_teams_or_workflows_is_detected_and_judged(sim, serve
                    timeout=120)
     assert load.code == 0, load.stderr
     loaded = load.json()
-    validate(loaded, "load-v1.schema.json")
-    assert loaded["profile"] == profile and loaded["failures"] == 0 and loaded["requests"] > 2
+    validate_load(loaded)
+    assert loaded["profile"] == "agentos" and loaded["protocol"] == profile
+    assert loaded["failures"] == 0 and loaded["requests"] > 2
     assert loaded["ttft_ms"]["p50"] > 0 and loaded["settings"]["resolved"][profile.split("-")[1]] == component_id
 
 
@@ -58,11 +54,11 @@ def test_team_and_workflow_flags_choose_the_component_of_an_os_that_serves_all_t
                    "--format", "json")
     workflow = run_cli("load", url, "--workflow", WORKFLOW_ID, "--users", "1", "--duration", "2s", "--format",
                        "json", "--quiet", timeout=120)
-    assert auto.code == 0 and auto.json()["profile"] == "agentos", auto.stderr  # agents first, as before
-    assert team.code == 0 and team.json()["profile"] == "agentos-team", team.stderr
+    assert auto.code == 0 and auto.json()["protocol"] == "agentos", auto.stderr  # agents first, as before
+    assert team.code == 0 and team.json()["protocol"] == "agentos-team", team.stderr
     assert "profile: agentos-team (--team was given" in team.stderr
     assert check_of(team.json(), "performance.latency")["status"] == "pass"
-    assert workflow.code == 0 and workflow.json()["profile"] == "agentos-workflow", workflow.stderr
+    assert workflow.code == 0 and workflow.json()["protocol"] == "agentos-workflow", workflow.stderr
     assert workflow.json()["requests"] > 0 and workflow.json()["failures"] == 0
 
 

@@ -6,15 +6,8 @@ from __future__ import annotations
 
 import json
 
-import jsonschema
-
-from tests.conftest import PACKAGED_SCHEMAS, check_of, run_cli
+from tests.conftest import check_of, run_cli, validate_load, validate_readiness
 from tests.refs.responses_app import ANSWER, ResponsesApp
-
-
-def validate(report: dict, name: str) -> None:
-    """Against the packaged schema: its ``profile`` enum is the registry's (the contract's may lag behind)."""
-    jsonschema.validate(report, json.loads((PACKAGED_SCHEMAS / name).read_text()))
 
 
 def test_readiness_detects_the_responses_api_from_openapi_and_judges_its_runs(serve):
@@ -24,8 +17,8 @@ def test_readiness_detects_the_responses_api_from_openapi_and_judges_its_runs(se
                      "--samples", "3", "--format", "json", timeout=120)
     assert result.code == 0, result.stderr
     report = result.json()
-    validate(report, "readiness-v1.schema.json")
-    assert report["profile"] == "openai-responses"
+    validate_readiness(report)  # the contract's schema: the v1 profile is the family, the exact name beside it
+    assert report["profile"] == "openai" and report["protocol"] == "openai-responses"
     assert "profile: openai-responses (its OpenAPI document has /v1/responses" in result.stderr
     malformed = check_of(report, "reliability.malformed_input")
     assert malformed["status"] == "pass", malformed
@@ -44,8 +37,8 @@ def test_load_measures_ttft_from_the_first_text_delta_not_the_first_event(serve)
                      timeout=120)
     assert result.code == 0, result.stderr
     report = result.json()
-    validate(report, "load-v1.schema.json")
-    assert report["profile"] == "openai-responses"
+    validate_load(report)
+    assert report["profile"] == "openai" and report["protocol"] == "openai-responses"
     assert report["requests"] == app.runs - 1 > 2 and report["failures"] == 0  # less the probe turn
     assert report["ttft_ms"]["p50"] >= 300.0  # not ~0: the first event carries no text
     words = len(ANSWER.format(topic="x y z w").split())
@@ -56,7 +49,7 @@ def test_without_openapi_or_models_a_probe_of_the_route_finds_it(serve):
     url = serve(ResponsesApp(openapi=False, models=False)).url
     result = run_cli("readiness", url, "--only", "reliability.malformed_input", "--format", "json", timeout=120)
     assert result.code == 0, result.stderr
-    assert result.json()["profile"] == "openai-responses"
+    assert result.json()["profile"] == "openai" and result.json()["protocol"] == "openai-responses"
     assert "profile: openai-responses (POST /v1/responses with an empty body answered 400 JSON" in result.stderr
     # and by name, with the model given
     named = run_cli("readiness", url, "--profile", "openai-responses", "--model", "mine", "--only",
@@ -84,8 +77,8 @@ def test_load_on_the_simulated_models_responses_api_matches_its_own_records():
         stats = sim.stats(0)
     assert result.code == 0, result.stderr
     report = result.json()
-    validate(report, "load-v1.schema.json")
-    assert report["profile"] == "openai-responses" and report["failures"] == 0
+    validate_load(report)
+    assert report["profile"] == "openai" and report["protocol"] == "openai-responses" and report["failures"] == 0
     assert report["requests"] == stats["requests"] - 1 > 2  # every turn reached it, less the probe
     assert report["output_tokens"] == 10 * report["requests"] == stats["tokens_out"] - 10
     assert report["ttft_ms"]["p50"] >= 200.0  # the first text delta, after the planned 200 ms

@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import uuid
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Iterator
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
@@ -79,6 +80,20 @@ class CheckContext:
     @staticmethod
     def new_session_id(prefix: str = "agno-check") -> str:
         return f"{prefix}-{uuid.uuid4().hex[:12]}"
+
+    @contextlib.contextmanager
+    def provoking_faults(self) -> Iterator[None]:
+        """While agno-check injects model faults: what agno logs about the model then (and in runs started
+        then) is provoked by the check, so reliability.runtime_errors does not count it against the agent."""
+        run_log = getattr(self.inprocess, "run_log", None)
+        if run_log is None:
+            yield
+            return
+        run_log.provoking += 1
+        try:
+            yield
+        finally:
+            run_log.provoking -= 1
 
     async def memo(self, key: str, factory: Callable[[], Awaitable[Any]]) -> Any:
         """Compute a probe once per run; later callers reuse the result (or the same exception)."""

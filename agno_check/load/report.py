@@ -7,15 +7,17 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any, Literal
 
-from pydantic import BaseModel, Field, field_validator
+from pydantic import BaseModel, Field
 
 from agno_check import __version__
 from agno_check.load.metrics import Aggregate
-from agno_check.report.model import known_profile
+from agno_check.report.model import v1_profile
 from agno_check.slo import Slo
 
-#: what a load report's ``profile`` may say beside the registered protocols
-LOAD_EXTRA_PROFILES = ("inprocess", "scenario")
+#: the v1 contract's ``profile`` enum (load-v1.schema.json), fixed; the exact protocol is ``protocol``
+LoadProfile = Literal["agentos", "openai", "json", "inprocess", "scenario"]
+#: the ``protocol`` names a load report may carry beside the registered protocols, with their ``profile``
+LOAD_EXTRA_PROTOCOLS = {"inprocess": "inprocess", "scenario": "scenario"}
 
 
 class Tool(BaseModel):
@@ -66,8 +68,10 @@ class LoadReport(BaseModel):
     schema_: Literal["agno-check/load/v1"] = Field("agno-check/load/v1", alias="schema")
     tool: Tool = Field(default_factory=Tool)
     target: str
-    #: a registered protocol's name, "inprocess" or "scenario" (``report_profiles``)
-    profile: str
+    #: the v1 contract's family (``LoadProfile``); ``protocol`` says exactly what was spoken
+    profile: LoadProfile
+    #: a registered protocol's name, "inprocess" or "scenario"; optional in the schema, set by ``build_report``
+    protocol: str | None = None
     stream: bool
     users: int = Field(ge=0)
     spawn_rate: float | None = None
@@ -113,13 +117,14 @@ class LoadReport(BaseModel):
 
     model_config = {"populate_by_name": True}
 
-    @field_validator("profile")
-    @classmethod
-    def _profile(cls, value: str) -> str:
-        return known_profile(value, LOAD_EXTRA_PROFILES)
-
     def to_json(self) -> str:
         return self.model_dump_json(by_alias=True, indent=2)
+
+    @property
+    def spoken(self) -> str:
+        """What the renderers show: the exact protocol (``protocol``), or the v1 ``profile`` of a report read
+        from a file that has none."""
+        return self.protocol or self.profile
 
     @property
     def succeeded(self) -> int:
@@ -184,7 +189,8 @@ def build_report(*, target: str, profile: str, streamed: bool, users: int, spawn
                  extra: dict[str, Any] | None = None, extra_reasons: list[str] | None = None) -> LoadReport:
     """``find_max_values``: with --find-max the SLOs are judged on the highest step that held (or the first step
     when none held), not on the whole stepped run. ``total``/``duration_s``: the measured span (after the
-    warm-up; the last step of a sweep). ``extra``: the issue-14 fields (probe, steps, baseline, aborted...)."""
+    warm-up; the last step of a sweep). ``extra``: the issue-14 fields (probe, steps, baseline, aborted...).
+    ``profile``: the exact protocol name (the report's ``protocol``); the v1 ``profile`` is derived from it."""
     values = total.slo_values(duration_s, streamed)
     scrub = redact or (lambda text: text)
     fields = metric_fields(total, duration_s, streamed, goodput, scrub)
@@ -197,7 +203,8 @@ def build_report(*, target: str, profile: str, streamed: bool, users: int, spawn
         reasons.append("no request succeeded" if total.requests else "no request was made")
     reasons += extra_reasons or []
     return LoadReport(
-        target=target, profile=profile, stream=streamed, users=users, spawn_rate=spawn_rate, workers=workers,
+        target=target, profile=v1_profile(profile, LOAD_EXTRA_PROTOCOLS), protocol=profile, stream=streamed,
+        users=users, spawn_rate=spawn_rate, workers=workers,
         **fields, slo=slo, passed=not reasons,
         timeline=timeline, settings=settings, started_at=started_at, interrupted=interrupted,
         reasons=reasons, notes=[scrub(n) for n in notes], find_max=find_max, open_model=open_model,

@@ -16,7 +16,9 @@ from agno_check.project.model import Project
 if TYPE_CHECKING:
     from agno_check.checks.context import CheckContext
 
-#: the report's ``profile`` for a directory target
+#: the report's ``protocol`` for a directory target. Its v1 ``profile`` is "inprocess"
+#: (``READINESS_EXTRA_PROTOCOLS``): agno-check read the files in its own process and spoke no protocol, and the
+#: contract's enum is fixed, so "project" can only be said in the optional ``protocol`` field
 PROFILE = "project"
 
 

@@ -128,7 +128,7 @@ def repository_path(report: ReadinessReport, file: str) -> str:
     """A deployment file's path as GitHub wants it (relative to the checkout, where the job runs): the project
     directory (the target, or ``--project``) joined in front of the file's path inside it, when that directory
     is relative or lies under the working directory."""
-    base = report.target if report.profile == "project" else report.settings.get("project")
+    base = report.target if report.protocol == "project" else report.settings.get("project")
     if not isinstance(base, str) or not base:
         return file
     if os.path.isabs(base):

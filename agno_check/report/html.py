@@ -106,7 +106,7 @@ def render_html(report: ReadinessReport) -> str:
     title = f"agno-check readiness — {report.target}"
     reasons = "".join(f"<li>{escape(r)}</li>" for r in report.gate.reasons)
     summary = (f"<section id='summary'><div class='score'>{report.score:g}<span class='dim'>/100</span></div>"
-               f"<div><h1>{escape(title)}</h1><div class='dim'>profile {escape(report.profile)}, "
+               f"<div><h1>{escape(title)}</h1><div class='dim'>profile {escape(report.spoken)}, "
                f"{report.duration_ms / 1000:.1f} s, {escape(report.started_at.isoformat(timespec='seconds'))}"
                f"</div><div>gate <span class='gate {verdict}'>{verdict.upper()}</span></div>"
                f"{f'<ul class=reasons>{reasons}</ul>' if reasons else ''}</div></section>")

@@ -27,7 +27,7 @@ def render_markdown(report: ReadinessReport) -> str:
     lines = [
         f"## agno-check readiness: {report.score:g}/100 — gate {verdict}",
         "",
-        f"Target `{report.target}` (profile {report.profile}), {report.duration_ms / 1000:.1f} s.",
+        f"Target `{report.target}` (profile {report.spoken}), {report.duration_ms / 1000:.1f} s.",
         "",
     ]
     if report.gate.reasons:

@@ -8,7 +8,7 @@ from __future__ import annotations
 from datetime import date, datetime
 from typing import Any, Literal
 
-from pydantic import BaseModel, Field, field_validator
+from pydantic import BaseModel, Field
 
 from agno_check import __version__
 
@@ -17,22 +17,25 @@ CREDIT = {"pass": 1.0, "warn": 0.5, "fail": 0.0, "error": 0.0}
 SEVERITY_WEIGHT = {"critical": 10, "high": 5, "medium": 3, "low": 1}
 SEVERITY_RANK = {"low": 0, "medium": 1, "high": 2, "critical": 3}
 CATEGORIES = ("configuration", "performance", "reliability", "security")
-#: what a report's ``profile`` may say beside the registered protocols (the schemas' enum is the union)
-READINESS_EXTRA_PROFILES = ("inprocess", "project")
+#: the v1 contract's ``profile`` enum (readiness-v1.schema.json), fixed: "v1 stays v1", so a newer protocol
+#: reports its family here and its exact name in the optional ``protocol`` field
+ReadinessProfile = Literal["agentos", "openai", "json", "inprocess"]
+#: the ``protocol`` names a readiness report may carry beside the registered protocols, with their ``profile``:
+#: an in-process agent, and a directory-only (``project``) run, which agno-check read in its own process with no
+#: protocol at all (so ``inprocess``)
+READINESS_EXTRA_PROTOCOLS = {"inprocess": "inprocess", "project": "inprocess"}
 
 
-def report_profiles(extra: tuple[str, ...]) -> list[str]:
-    """The ``profile`` values a report may carry: every registered protocol, then ``extra``."""
-    from agno_check.targets.profiles import protocol_names
+def v1_profile(protocol: str, extra: dict[str, str]) -> str:
+    """The v1 ``profile`` of a protocol name: a registered protocol's ``report_profile``, else ``extra``'s."""
+    from agno_check.targets.profiles import protocols
 
-    return [*sorted(protocol_names()), *extra]
-
-
-def known_profile(value: str, extra: tuple[str, ...]) -> str:
-    allowed = report_profiles(extra)
-    if value not in allowed:
-        raise ValueError(f"profile {value!r} is not one of {', '.join(allowed)}")
-    return value
+    registered = protocols()
+    if protocol in registered:
+        return registered[protocol].report_profile
+    if protocol in extra:
+        return extra[protocol]
+    raise ValueError(f"protocol {protocol!r} is not one of {', '.join([*registered, *extra])}")
 
 
 class Tool(BaseModel):
@@ -188,8 +191,11 @@ class ReadinessReport(BaseModel):
     schema_: Literal["agno-check/readiness/v1"] = Field("agno-check/readiness/v1", alias="schema")
     tool: Tool = Field(default_factory=Tool)
     target: str
-    #: a registered protocol's name, "inprocess" or "project" (``report_profiles``)
-    profile: str
+    #: the v1 contract's family (``ReadinessProfile``); ``protocol`` says exactly what was spoken
+    profile: ReadinessProfile
+    #: a registered protocol's name, "inprocess" (a ``module:agent``) or "project" (a directory, whose
+    #: ``profile`` is "inprocess"); optional in the schema, always set by ``build``
+    protocol: str | None = None
     started_at: datetime
     duration_ms: float = Field(ge=0)
     score: float = Field(ge=0, le=100)
@@ -210,21 +216,18 @@ class ReadinessReport(BaseModel):
 
     model_config = {"populate_by_name": True}
 
-    @field_validator("profile")
-    @classmethod
-    def _profile(cls, value: str) -> str:
-        return known_profile(value, READINESS_EXTRA_PROFILES)
-
     @classmethod
     def build(cls, *, target: str, profile: str, started_at: datetime, duration_ms: float,
               results: list[CheckResult], fail_under: float | None, fail_on: str | None,
               settings: dict[str, Any] | None = None, notes: list[str] | None = None,
               baseline: BaselineSummary | None = None, facts: RunFacts | None = None) -> ReadinessReport:
+        """``profile``: the exact protocol name (``protocol``); the v1 ``profile`` is derived from it."""
         facts = facts or RunFacts(planned=len(results))
         score = weighted_score(results)
         categories = {c: summarise([r for r in results if r.category == c]) for c in CATEGORIES
                       if any(r.category == c for r in results)}
-        return cls(target=target, profile=profile, started_at=started_at, duration_ms=round(duration_ms, 1),
+        return cls(target=target, profile=v1_profile(profile, READINESS_EXTRA_PROTOCOLS), protocol=profile,
+                   started_at=started_at, duration_ms=round(duration_ms, 1),
                    score=score if score is not None else 0.0,
                    gate=decide_gate(results, score, fail_under, fail_on, facts), categories=categories,
                    checks=results, settings=settings or {}, notes=notes or [], baseline=baseline,
@@ -232,3 +235,9 @@ class ReadinessReport(BaseModel):
 
     def to_json(self) -> str:
         return self.model_dump_json(by_alias=True, indent=2, exclude={"egress"} if self.egress is None else None)
+
+    @property
+    def spoken(self) -> str:
+        """What the renderers show: the exact protocol (``protocol``), or the v1 ``profile`` of a report read
+        from a file that has none."""
+        return self.protocol or self.profile

@@ -103,8 +103,8 @@ def render_sarif(report: ReadinessReport, catalogue: dict[str, Any] | None = Non
             "tool": {"driver": {"name": "agno-check", "version": report.tool.version, "rules": rules}},
             "results": results,
             "columnKind": "unicodeCodePoints",
-            "properties": {"target": report.target, "profile": report.profile, "score": report.score,
-                           "gate": report.gate.model_dump(mode="json")},
+            "properties": {"target": report.target, "profile": report.profile, "protocol": report.spoken,
+                           "score": report.score, "gate": report.gate.model_dump(mode="json")},
         }],
     }
     return json.dumps(log, indent=2) + "\n"

@@ -49,9 +49,9 @@ def _verdict_line(report: ReadinessReport) -> Text:
         verdict = Text("✗ FAILED", style="bold red")
     total = len(report.checks) + len(report.interrupted_checks)
     return Text.assemble(verdict, "  score ", (f"{report.score:g}/100", f"bold {_score_style(report.score)}"),
-                         (f"  ·  {report.target} ({report.profile})  ·  {len(report.checks)} of {total} checks"
+                         (f"  ·  {report.target} ({report.spoken})  ·  {len(report.checks)} of {total} checks"
                           if report.interrupted else
-                          f"  ·  {report.target} ({report.profile})  ·  {total} checks", "dim"),
+                          f"  ·  {report.target} ({report.spoken})  ·  {total} checks", "dim"),
                          (f" in {_seconds(report.duration_ms)}", "dim"))
 
 
@@ -163,7 +163,7 @@ def _ordered(results: list[CheckResult], status: str) -> list[CheckResult]:
 
 def _table(report: ReadinessReport, console: Console) -> None:
     """Every check in one table, by category (``--verbose``)."""
-    table = Table(title=f"agno-check readiness — {report.target} ({report.profile})", title_justify="left",
+    table = Table(title=f"agno-check readiness — {report.target} ({report.spoken})", title_justify="left",
                   show_lines=False, expand=False)
     table.add_column("check")
     table.add_column("severity")

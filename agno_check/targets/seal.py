@@ -88,6 +88,9 @@ class Problem:
     level: str
     message: str  # the record's first line, and its exception's
     run: int | None  # the run it happened in, when known
+    #: logged while agno-check itself injected model faults (reliability.upstream_faults and
+    #: error_status_honest), or in a run started then: a model error then is provoked, not the agent's
+    provoked: bool = False
 
 
 @dataclass
@@ -99,6 +102,9 @@ class RunLog:
     started: int = 0
     log_path: Path | None = None
     sealed: bool = False
+    #: > 0 while a check injects model faults; the runs started meanwhile are ``provoked_runs``
+    provoking: int = 0
+    provoked_runs: set[int] = field(default_factory=set)
     _lock: threading.Lock = field(default_factory=threading.Lock, repr=False)
 
     def next_run(self) -> int:
@@ -199,6 +205,7 @@ class _Collector(logging.Handler):
         except Exception:  # never let classification break the user's logging
             problem = Problem("agent", "", record.levelname, one_line(str(record.msg)), CURRENT_RUN.get())
         with self.run_log._lock:
+            problem.provoked = self.run_log.provoking > 0 or problem.run in self.run_log.provoked_runs
             self.run_log.problems.append(problem)
 
 
@@ -215,6 +222,9 @@ class RunCounter:
             await self.app(scope, receive, send)
             return
         number = self.run_log.next_run()
+        if self.run_log.provoking:
+            with self.run_log._lock:
+                self.run_log.provoked_runs.add(number)
 
         async def send_status(message: dict[str, Any]) -> None:
             # counted when the answer starts (the client may read it before this request's context ends);

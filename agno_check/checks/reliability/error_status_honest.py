@@ -77,12 +77,13 @@ async def _provoked_failures(ctx: CheckContext) -> Provoked:
     from agno_check.targets.sim_control import faults_restored
 
     for name, rule in (("once", {"kind": "500", "next": 1}), ("outage", {"kind": "500"})):
-        async with faults_restored(sim):
-            await asyncio.to_thread(sim.set_faults, **rule)
-            try:
-                setattr(provoked, name, await ctx.run_turn(session_id=ctx.new_session_id(f"honest-{name}")))
-            except TargetError:
-                pass  # no answer at all is reliability.upstream_faults' finding, not a dishonest status
+        with ctx.provoking_faults():
+            async with faults_restored(sim):
+                await asyncio.to_thread(sim.set_faults, **rule)
+                try:
+                    setattr(provoked, name, await ctx.run_turn(session_id=ctx.new_session_id(f"honest-{name}")))
+                except TargetError:
+                    pass  # no answer at all is reliability.upstream_faults' finding, not a dishonest status
     return provoked
 
 

@@ -24,8 +24,8 @@ def _groups(info: Any, runs: set[int]) -> list[dict[str, Any]]:
     """One entry per failing component: how many of the runs it failed in, how many records, the first."""
     groups: dict[tuple[str, str], dict[str, Any]] = {}
     for problem in info.run_log.problems:
-        if problem.component not in JUDGED:
-            continue
+        if problem.component not in JUDGED or (problem.provoked and problem.component == "model"):
+            continue  # agno's bookkeeping, or a model error agno-check's own fault injection caused
         name = problem.name or (_storage_name(info) if problem.component == "storage" else "")
         key = (problem.component, name)
         group = groups.setdefault(key, {"component": problem.component, "name": name, "records": 0,
@@ -56,7 +56,9 @@ def _label(group: dict[str, Any]) -> str:
 async def runtime_errors(ctx: CheckContext) -> Outcome:
     """What it checks: (in-process) everything agno logged at WARNING or above, or printed, while the checks'
     runs ran, classified by the component it came from: a pre- or post-hook, a guardrail, a tool, an MCP
-    toolkit, the storage, the model. A component that fails in every run or in most of them fails the check
+    toolkit, the storage, the model. Model errors logged while agno-check itself injects model faults
+    (reliability.upstream_faults, error_status_honest) are provoked, not the agent's, and are only counted in
+    the evidence. A component that fails in every run or in most of them fails the check
     (named, counted, with its first message); one that fails now and then warns. When the other checks ran
     fewer than three runs, this check runs the rest itself.
 
@@ -81,7 +83,9 @@ async def runtime_errors(ctx: CheckContext) -> Outcome:
     groups = _groups(info, runs)
     tracebacks = run_log.printed_tracebacks()
     evidence: dict[str, Any] = {"runs": len(runs), "components": groups, "printed_tracebacks": tracebacks,
-                                "log_records": len(run_log.problems)}
+                                "log_records": len(run_log.problems),
+                                "provoked_model_errors": sum(1 for p in run_log.problems
+                                                             if p.provoked and p.component == "model")}
     if run_log.log_path is not None:
         evidence["log_file"] = str(run_log.log_path)
     where = f"; the tracebacks are in {run_log.log_path}" if run_log.log_path is not None and tracebacks else ""

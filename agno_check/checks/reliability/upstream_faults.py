@@ -77,22 +77,23 @@ def _served(stats_before: dict[str, Any], stats_after: dict[str, Any], kind: str
 async def _probe(ctx: CheckContext, label: str, rule: dict[str, Any], bound_s: float) -> Probe:
     sim = ctx.sim
     for attempt in range(MAX_OWN_429_RETRIES + 1):
-        before = await _sim(sim.stats, recent=0)
-        await _sim(sim.set_faults, rule)
-        started = time.perf_counter()
-        try:
-            turn = await ctx.target.run(ctx.settings.message, ctx.new_session_id("upstream-fault"), False,
-                                        timeout_s=bound_s)
-        except TargetTimeout:
-            elapsed = (time.perf_counter() - started) * 1000.0
-            made, _ = _served(before, await _sim(sim.stats, recent=RECENT), rule["kind"])
-            return Probe(label, "hang", f"no answer within {bound_s:g} s", elapsed, made)
-        except TargetError as exc:
-            elapsed = (time.perf_counter() - started) * 1000.0
-            made, _ = _served(before, await _sim(sim.stats, recent=RECENT), rule["kind"])
-            return Probe(label, "crash", f"the connection broke: {exc}", elapsed, made)
-        finally:
-            await _sim(sim.clear_faults)
+        with ctx.provoking_faults():
+            before = await _sim(sim.stats, recent=0)
+            await _sim(sim.set_faults, rule)
+            started = time.perf_counter()
+            try:
+                turn = await ctx.target.run(ctx.settings.message, ctx.new_session_id("upstream-fault"), False,
+                                            timeout_s=bound_s)
+            except TargetTimeout:
+                elapsed = (time.perf_counter() - started) * 1000.0
+                made, _ = _served(before, await _sim(sim.stats, recent=RECENT), rule["kind"])
+                return Probe(label, "hang", f"no answer within {bound_s:g} s", elapsed, made)
+            except TargetError as exc:
+                elapsed = (time.perf_counter() - started) * 1000.0
+                made, _ = _served(before, await _sim(sim.stats, recent=RECENT), rule["kind"])
+                return Probe(label, "crash", f"the connection broke: {exc}", elapsed, made)
+            finally:
+                await _sim(sim.clear_faults)
         elapsed = (time.perf_counter() - started) * 1000.0
         made, served = _served(before, await _sim(sim.stats, recent=RECENT), rule["kind"])
         status = turn.status_code

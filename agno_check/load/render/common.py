@@ -16,7 +16,7 @@ def num(value: float | None, digits: int = 1) -> str:
 
 def headline(report: LoadReport) -> str:
     verdict = "INTERRUPTED" if report.interrupted else ("PASSED" if report.passed else "FAILED")
-    return (f"agno-check load — {report.target} ({report.profile}{', streamed' if report.stream else ''}): "
+    return (f"agno-check load — {report.target} ({report.spoken}{', streamed' if report.stream else ''}): "
             f"{verdict}")
 
 

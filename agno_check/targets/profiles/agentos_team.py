@@ -19,6 +19,7 @@ class AgentOSTeamProfile(AgentOSProfile):
     """An AgentOS team; ``agent_id`` holds the team's id (the checks that read AgentOS routes use it)."""
 
     name: ClassVar[str] = "agentos-team"
+    report_profile: ClassVar[str] = "agentos"
     summary: ClassVar[str] = "AgentOS teams: POST /teams/{id}/runs (--team ID)"
     options: ClassVar[tuple[ProtocolOption, ...]] = (
         ProtocolOption("team", "AgentOS team id: run this team (default: the first of GET /teams when the OS "

@@ -60,6 +60,7 @@ class AgentOSWorkflowProfile(AgentOSTeamProfile):
     """An AgentOS workflow; ``agent_id`` holds the workflow's id."""
 
     name: ClassVar[str] = "agentos-workflow"
+    report_profile: ClassVar[str] = "agentos"
     summary: ClassVar[str] = "AgentOS workflows: POST /workflows/{id}/runs (--workflow ID)"
     options: ClassVar[tuple[ProtocolOption, ...]] = (
         ProtocolOption("workflow", "AgentOS workflow id: run this workflow (default: the first of GET "

@@ -2,7 +2,7 @@
 
 One subclass per protocol, registered with ``@protocol``, in its own module of this package. Everything else
 (settings, both commands' options, ``--profile auto``, the Locust users, ``performance.load_slo``, the report
-models and the schemas' ``profile`` enum) reads the registry (``agno_check.targets.profiles``), so a new
+models' ``protocol`` field) reads the registry (``agno_check.targets.profiles``), so a new
 protocol is one module plus its tests.
 
 Pure code: no I/O here except through the ``Service`` handed to ``detect``/``resolve``, and nothing heavy is
@@ -95,6 +95,11 @@ class Profile(ABC):
     """
 
     name: ClassVar[str]
+    #: the v1 reports' ``profile`` for this protocol: one of the contract's fixed enum (``agentos``, ``openai``,
+    #: ``json``), the family it belongs to; the exact ``name`` goes in the reports' optional ``protocol`` field.
+    #: Defaults to ``name`` (set by ``__init_subclass__``), so a protocol outside the three families must declare
+    #: it (``tests/test_schemas.py`` fails otherwise).
+    report_profile: ClassVar[str]
     #: one line for ``--profile``'s help and the README
     summary: ClassVar[str] = ""
     options: ClassVar[tuple[ProtocolOption, ...]] = ()
@@ -107,6 +112,11 @@ class Profile(ABC):
     probe_order: ClassVar[int] = 100
     #: an option whose value alone chooses this protocol under ``--profile auto`` (``--team ID``)
     chosen_by: ClassVar[str | None] = None
+
+    def __init_subclass__(cls, **kwargs: Any) -> None:
+        super().__init_subclass__(**kwargs)
+        if "name" in cls.__dict__ and "report_profile" not in cls.__dict__:
+            cls.report_profile = cls.name
 
     # --- choosing and building -------------------------------------------------------------------------------
 

@@ -100,6 +100,7 @@ class OpenAIResponsesProfile(Profile):
     endpoint: str = "/v1/responses"
     history: dict[str, list[dict[str, str]]] = field(default_factory=dict)
     name: ClassVar[str] = "openai-responses"
+    report_profile: ClassVar[str] = "openai"
     summary: ClassVar[str] = "the OpenAI Responses API: POST /v1/responses"
     options: ClassVar[tuple[ProtocolOption, ...]] = (MODEL, ENDPOINT)
     stateful_sessions: ClassVar[bool] = False
