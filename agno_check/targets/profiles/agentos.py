@@ -48,13 +48,9 @@ def has_run_route(paths: dict[str, Any], component: str) -> bool:
 
 class _AgentOSStream(StreamReader):
     def feed(self, event: SseEvent) -> str:
-        try:
-            payload = json.loads(event.data)
-        except ValueError:
+        payload = self.payload(event)
+        if payload is None:
             return ""
-        if not isinstance(payload, dict):
-            return ""
-        self.parsed.data.append(payload)
         name = payload.get("event") or event.event
         self.parsed.session_id = payload.get("session_id") or self.parsed.session_id
         self.parsed.run_id = payload.get("run_id") or self.parsed.run_id

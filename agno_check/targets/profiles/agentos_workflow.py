@@ -8,7 +8,6 @@ tokens (so TTFT is the first token of the first step), and only a workflow event
 
 from __future__ import annotations
 
-import json
 from dataclasses import dataclass
 from typing import ClassVar
 
@@ -24,13 +23,9 @@ _FAILED = {"WorkflowError": "ERROR", "StepError": "ERROR", "WorkflowCancelled": 
 
 class _WorkflowStream(StreamReader):
     def feed(self, event: SseEvent) -> str:
-        try:
-            payload = json.loads(event.data)
-        except ValueError:
+        payload = self.payload(event)
+        if payload is None:
             return ""
-        if not isinstance(payload, dict):
-            return ""
-        self.parsed.data.append(payload)
         name = payload.get("event") or event.event
         if str(name).startswith("Workflow"):  # the workflow's own ids, not a step agent's
             self.parsed.session_id = payload.get("session_id") or self.parsed.session_id

@@ -12,6 +12,7 @@ imported (the CLI builds its ``--help`` from these classes).
 from __future__ import annotations
 
 import dataclasses
+import json
 from abc import ABC, abstractmethod
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -82,6 +83,17 @@ class StreamReader(ABC):
 
     @abstractmethod
     def feed(self, event: SseEvent) -> str: ...
+
+    def payload(self, event: SseEvent) -> dict[str, Any] | None:
+        """The event's JSON object, kept in ``parsed.data``; None for anything else (a comment, a keep-alive)."""
+        try:
+            payload = json.loads(event.data)
+        except ValueError:
+            return None
+        if not isinstance(payload, dict):
+            return None
+        self.parsed.data.append(payload)
+        return payload
 
     def finish(self) -> ParsedTurn:
         return self.parsed

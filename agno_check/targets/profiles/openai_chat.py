@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 from dataclasses import dataclass, field
 from typing import Any, ClassVar
 
@@ -35,13 +34,9 @@ class _OpenAIStream(StreamReader):
         if event.data.strip() == "[DONE]":
             self.done = True
             return ""
-        try:
-            payload = json.loads(event.data)
-        except ValueError:
+        payload = self.payload(event)
+        if payload is None:
             return ""
-        if not isinstance(payload, dict):
-            return ""
-        self.parsed.data.append(payload)
         if "error" in payload:
             self.parsed.agent_error = str(payload["error"])[:500]
         usage = payload.get("usage")

@@ -10,7 +10,6 @@ kept client-side and sent as ``input`` messages). Detected from the OpenAPI docu
 
 from __future__ import annotations
 
-import json
 from dataclasses import dataclass, field
 from typing import Any, ClassVar
 
@@ -64,13 +63,9 @@ def _usage(parsed: ParsedTurn, response: Any) -> None:
 
 class _ResponsesStream(StreamReader):
     def feed(self, event: SseEvent) -> str:
-        try:
-            payload = json.loads(event.data)
-        except ValueError:
+        payload = self.payload(event)
+        if payload is None:
             return ""
-        if not isinstance(payload, dict):
-            return ""
-        self.parsed.data.append(payload)
         kind = payload.get("type") or event.event
         response = payload.get("response") if isinstance(payload.get("response"), dict) else None
         if response and response.get("id"):
