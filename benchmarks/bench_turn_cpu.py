@@ -63,10 +63,10 @@ def main() -> None:
     url = args.target
     if url is None:
         nginx, url, _ = start_nginx()
-    AgnoCheckUser.configure(LoadPlan(host=url, profile="json", endpoint="/query",
-                                     prompts=["Hello! In one sentence, what can you help me with?"]))
     best: dict[str, tuple[float, float]] = {}
     try:
+        AgnoCheckUser.configure(LoadPlan(host=url, profile="json", profile_values={"endpoint": "/query"},
+                                         prompts=["Hello! In one sentence, what can you help me with?"]))
         for round_ in range(args.rounds):
             for name, cls, collector in (("bare", BareQuery, False), ("agno-check", AgnoCheckUser, True)):
                 cpu_us, rps = measure(cls, url, args.users, args.seconds, collector)

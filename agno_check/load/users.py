@@ -63,6 +63,7 @@ from agno_check.targets.sse import SseParser
 
 MAX_BODY_BYTES = 8 * 1024 * 1024
 METRIC_TYPES = frozenset({"TTFT", "ITL", "TOKENS"})
+_encode_json = json.JSONEncoder().encode  # json.dumps without its per-call keyword checks (a turn's hot path)
 _USER_NUMBERS = itertools.count()  # users started in this process (--tokens-file's round robin)
 
 
@@ -75,7 +76,7 @@ def _refresh_gevent_clock(**_: Any) -> None:
     gevent.get_hub().loop.update_now()
 
 
-@dataclass
+@dataclass(slots=True)
 class TurnResult:
     """What one turn gave, for scenario code that wants to look (``self.run_turn(...)`` returns it)."""
 
@@ -212,6 +213,7 @@ class AgentUser(FastHttpUser):
         self.own_token = self._own_token()  # once per user: every request of this user carries it
         self.profile = self.build_profile()
         self.auth_headers = self._headers()
+        self.json_headers = {**self.auth_headers, "Content-Type": "application/json"}
         # what the user sends as credentials never reaches a failure message (Locust's stats, CSV, the report)
         self.redact = Redactor([self.token or os.environ.get("AGNO_CHECK_TOKEN") or "", *self.tokens,
                                 *(value for _, value in self.extra_headers)])
@@ -301,18 +303,23 @@ class AgentUser(FastHttpUser):
         url = spec.path if spec.path.startswith(("http://", "https://")) else f"{session.base_url}{spec.path}"
         if spec.params:
             url += ("&" if "?" in url else "?") + urlencode(spec.params)
-        headers = {**self.auth_headers, **spec.headers}
         payload: Any = None
-        if spec.data is not None:
-            payload = spec.data  # a form: the client encodes it and sets the content type
-        elif spec.json is not None:
-            payload = json.dumps(spec.json).encode()
-            headers.setdefault("Content-Type", "application/json")
-        elif spec.content is not None:
-            payload = spec.content
-        if spec.stream:
-            headers["Accept"] = "text/event-stream"
-            headers["Accept-Encoding"] = "identity"  # a compressed stream would arrive in one piece
+        if spec.json is not None and spec.data is None and not spec.headers and not spec.stream:
+            # the common turn (a JSON body, nothing else to add): the user's headers are built once, in
+            # on_start; the client copies them into its own request headers, so they are never changed here
+            payload, headers = _encode_json(spec.json).encode(), self.json_headers
+        else:
+            headers = {**self.auth_headers, **spec.headers}
+            if spec.data is not None:
+                payload = spec.data  # a form: the client encodes it and sets the content type
+            elif spec.json is not None:
+                payload = _encode_json(spec.json).encode()
+                headers.setdefault("Content-Type", "application/json")
+            elif spec.content is not None:
+                payload = spec.content
+            if spec.stream:
+                headers["Accept"] = "text/event-stream"
+                headers["Accept-Encoding"] = "identity"  # a compressed stream would arrive in one piece
         try:
             return session.client.urlopen(url, method=spec.method, payload=payload, headers=headers), None, url
         except FAILURE_EXCEPTIONS as exc:
@@ -360,15 +367,15 @@ class AgentUser(FastHttpUser):
                 if status == 429 and resp.headers:
                     result.retry_after_s = retry_after_seconds(resp.headers.get("retry-after"))
                 return result
-            content_type = (resp.headers.get("content-type") or "") if resp.headers else ""
-            if spec.stream and "text/event-stream" in content_type:
+            if spec.stream and "text/event-stream" in self._content_type(resp):
                 return self._read_stream(resp, status, start)
             body = self._body(resp)
             try:
                 data = json.loads(body)
             except ValueError:
                 return self._result(False, status, start, failure=NotJson(
-                    f"{spec.line()} answered {status} with {content_type or 'no content type'}, not JSON"))
+                    f"{spec.line()} answered {status} with {self._content_type(resp) or 'no content type'}, "
+                    "not JSON"))
             return self._judge(self.profile.parse(data), status, start)
         except gevent.Timeout as exc:
             if deadline is None or exc is not deadline:
@@ -382,11 +389,17 @@ class AgentUser(FastHttpUser):
                 f"{spec.line()}: {type(exc).__name__}: {exc}"))
 
     @staticmethod
+    def _content_type(resp: Any) -> str:
+        return (resp.headers.get("content-type") or "") if resp.headers else ""
+
+    @staticmethod
     def _body(resp: Any) -> bytes:
         content = resp.content
-        if content is not None and len(content) > MAX_BODY_BYTES:
+        if not content:
+            return b""
+        if len(content) > MAX_BODY_BYTES:
             raise TooLarge(f"answer over {MAX_BODY_BYTES // (1024 * 1024)} MiB")
-        return bytes(content or b"")
+        return content
 
     def _read_stream(self, resp: Any, status: int, start: float) -> TurnResult:
         reader = self.profile.stream_reader()

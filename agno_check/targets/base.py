@@ -75,7 +75,7 @@ class Response:
         return text if len(text) <= limit else text[:limit] + "…"
 
 
-@dataclass
+@dataclass(slots=True)
 class ParsedTurn:
     """What a profile reads out of a run's answer."""
 
