@@ -281,6 +281,27 @@ def test_respect_retry_after_waits_before_the_next_turn(serve, tmp_path):
     assert any("rate limiter" in note and "--tokens-file" in note for note in report["notes"])
 
 
+def test_respect_retry_after_holds_open_model_arrivals(serve, tmp_path):
+    app = CountingApp(every={"429": 3})  # every third request: 429 with Retry-After: 1
+    lines_file = tmp_path / "requests.jsonl"
+    result = load(serve(app).url, "--profile", "json", "--rate", "20", "--users", "5", "--duration", "3s",
+                  "--respect-retry-after", "--requests-out", str(lines_file), "--format", "json")
+    report = result.json()
+    assert result.code == 0, result.stderr
+    validate_load(report)
+    lines = sorted(read_lines(lines_file), key=lambda item: item["start_s"])
+    assert len(lines) == app.served == report["open_model"]["arrivals"]
+    # one dispatcher: after each 429, no arrival starts until its Retry-After (1 s) has passed
+    for current, following in zip(lines, lines[1:], strict=False):
+        if current["kind"] == "rate limited (429)":
+            assert following["start_s"] - (current["start_s"] + current["latency_ms"] / 1000) >= 0.99
+    # 20/s for 3 s would be 60 arrivals; a 429 every third request holds about a second's worth each time
+    held = report["open_model"]["held_arrivals"]
+    assert held > 0 and report["open_model"]["arrivals"] + held >= 50
+    assert app.served < 20
+    assert any("held" in note and "Retry-After" in note for note in report["notes"])
+
+
 def test_tokens_file_spreads_credentials_over_users_and_never_leaks(serve, tmp_path):
     app = CountingApp(every={"echo_auth": 4})  # some 500s repeat the Authorization header
     tokens = [f"tenant-{n}-secret-{n * 7919}" for n in range(3)]

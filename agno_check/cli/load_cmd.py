@@ -68,7 +68,8 @@ def load(
                                              rich_help_panel=Agent)] = None,
     respect_retry_after: Annotated[bool, Opt("--respect-retry-after", help="After a 429 with Retry-After, the "
                                              "user waits that long before its next turn (a real client does); "
-                                             "still counted as rate limited.", rich_help_panel=Agent)] = False,
+                                             "with --rate, arrivals due in that time are not sent (held). "
+                                             "Still counted as rate limited.", rich_help_panel=Agent)] = False,
     turns: Annotated[int | None, Opt(help="Turns per session: each user keeps a conversation going "
                                           "[default: 1].", rich_help_panel=Agent)] = None,
     think_time: Annotated[str | None, Opt(help="Pause between a user's turns: 2s or 1-3s [default: none].",

@@ -131,6 +131,11 @@ def _execute(settings: LoadSettings, slos: list[Any], view: Any, engine_cls: Any
     if settings.rate:
         open_model = {"rate": settings.rate, "arrivals": counters.get("arrivals", 0),
                       "late_arrivals": counters.get("late_arrivals", 0), "max_in_flight": settings.users}
+        if settings.respect_retry_after:
+            open_model["held_arrivals"] = counters.get("held_arrivals", 0)
+            if counters.get("held_arrivals"):
+                result.notes.append(f"{counters['held_arrivals']} arrivals were not sent: a 429's Retry-After "
+                                    "held them (--respect-retry-after)")
         if counters.get("late_arrivals"):
             result.notes.append(f"{counters['late_arrivals']} of {counters.get('arrivals', 0)} arrivals started "
                                 "late (every in-flight slot busy, or the generator behind): their wait counts "

@@ -131,6 +131,7 @@ class AgentUser(FastHttpUser):
     _completed_values: ClassVar[dict[str, Any] | None] = None
     own_token: str | None = None  # this user's credential from --tokens-file
     _deadline: gevent.Timeout | None = None  # the user's whole-turn timer, rearmed for each turn
+    _retry_until: float = 0.0
 
     @classmethod
     def configure(cls, plan: LoadPlan) -> None:
@@ -222,7 +223,7 @@ class AgentUser(FastHttpUser):
         self.user_key = uuid.uuid4().hex[:12]  # unique per user, on any worker
         step = f"s{self.step}-" if self.step is not None else ""  # a sweep's step, visible to the server
         self._session_prefix = f"agno-check-load-{step}{self.user_key}"
-        self._retry_wait = 0.0
+        self._retry_until = 0.0  # perf_counter time a 429's Retry-After said to come back (--respect-retry-after)
         self._new_session()
 
     def wait_time(self) -> float:
@@ -230,8 +231,8 @@ class AgentUser(FastHttpUser):
         if self.think_time and not self.rate_per_dispatcher:
             low, high = self.think_time
             wait = random.uniform(low, high)
-        if self._retry_wait:  # a 429 said when to come back (--respect-retry-after)
-            wait, self._retry_wait = max(wait, self._retry_wait), 0.0
+        if self._retry_until:  # a 429 said when to come back (--respect-retry-after)
+            wait, self._retry_until = max(wait, self._retry_until - time.perf_counter()), 0.0
         return wait
 
     def _new_session(self) -> None:
@@ -290,7 +291,8 @@ class AgentUser(FastHttpUser):
         if result.ok:
             self.profile.remember(session_id, message, result.parsed.content)
         elif self.respect_retry_after and result.retry_after_s:
-            self._retry_wait = min(result.retry_after_s, self.timeout * 10)
+            until = time.perf_counter() + min(result.retry_after_s, self.timeout * 10)
+            self._retry_until = max(self._retry_until, until)
         return result
 
     def _send(self, spec: RequestSpec) -> tuple[Any, Any, str]:
@@ -473,7 +475,11 @@ class AgentUser(FastHttpUser):
 
     def dispatch_arrivals(self) -> None:
         """Start a turn at every intended time ``start + k / rate``, whatever the answers' latency; a turn's
-        latency counts from its intended time, so a saturated target cannot hide behind slow arrivals."""
+        latency counts from its intended time, so a saturated target cannot hide behind slow arrivals.
+
+        With ``--respect-retry-after``, a 429's Retry-After holds this dispatcher's arrivals: those due before
+        the time it names are not sent (counted as ``held_arrivals``), as a client that shares one credential's
+        back-off would; the schedule then goes on at its own times, with no burst of the held ones."""
         rate = float(self.rate_per_dispatcher or 1.0)
         pool = Pool(self.max_in_flight)
         collector = getattr(self.environment, "agno_check_collector", None)
@@ -487,6 +493,11 @@ class AgentUser(FastHttpUser):
                     gevent.sleep(delay)
                     if self._state == LOCUST_STATE_STOPPING:
                         break
+                if intended < self._retry_until:
+                    if collector is not None:
+                        collector.count("held_arrivals")
+                    k += 1
+                    continue
                 late = pool.full() or time.perf_counter() - intended > 0.1
                 if pool.full():
                     pool.wait_available()

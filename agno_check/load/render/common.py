@@ -63,7 +63,9 @@ def summary_rows(report: LoadReport) -> list[tuple[str, str]]:
         rows.append(("aborted", f"{report.aborted['expr']} at {report.aborted['at_s']:g} s"))
     if report.open_model:
         rows.append(("arrivals", f"{report.open_model.get('arrivals', 0):,} started, "
-                                 f"{report.open_model.get('late_arrivals', 0):,} late"))
+                                 f"{report.open_model.get('late_arrivals', 0):,} late"
+                                 + (f", {report.open_model['held_arrivals']:,} held by Retry-After"
+                                    if report.open_model.get("held_arrivals") else "")))
     if report.find_max:
         best = report.find_max.get("max_users")
         rows.append(("highest load that held",
