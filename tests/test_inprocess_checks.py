@@ -160,3 +160,15 @@ def test_missing_postgres_skips_or_fails_when_services_are_required(
     monkeypatch.setenv("AGNO_CHECK_REQUIRE_SERVICES", required)
     with pytest.raises(outcome, match=r"PostgreSQL at postgresql\+psycopg://nobody:\*\*\*@127.0.0.1:1/none"):
         postgres_url()
+
+
+def test_the_wrappers_data_routes_are_not_judged_in_process() -> None:
+    """A sound agent object is not failed for the AgentOS agno-check serves it with: AgentOS 3.1.10 answers
+    ``/sessions?page=0`` with a 500 (agno's, judged against a deployed URL in test_agentos_surface), which used
+    to fail malformed_input and warn error_disclosure on every in-process run."""
+    report = readiness("tests.agents.basic:agent", only=["reliability.malformed_input", "security.error_disclosure"])
+    malformed = result(report, "reliability.malformed_input")
+    assert malformed.status == "pass", malformed
+    assert "judged against your deployed URL only" in malformed.detail
+    assert "page=0" not in json.dumps(malformed.evidence)
+    assert result(report, "security.error_disclosure").status == "pass"
