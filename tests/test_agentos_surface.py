@@ -223,6 +223,52 @@ def test_agentos_jwt_rs256_probes_sign_their_own_tokens_and_try_key_confusion(jw
         assert secret not in text
 
 
+@pytest.fixture(scope="module")
+def ec_keys(tmp_path_factory) -> dict[str, object]:
+    from cryptography.hazmat.primitives import serialization
+    from cryptography.hazmat.primitives.asymmetric import ec
+
+    key = ec.generate_private_key(ec.SECP256R1())
+    private_pem = key.private_bytes(serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8,
+                                    serialization.NoEncryption())
+    public_pem = key.public_key().public_bytes(serialization.Encoding.PEM,
+                                               serialization.PublicFormat.SubjectPublicKeyInfo)
+    folder = tmp_path_factory.mktemp("ec-keys")
+    (folder / "private.pem").write_bytes(private_pem)
+    return {"key": key, "private_file": str(folder / "private.pem"), "public_pem": public_pem.decode(),
+            "private_pem": private_pem.decode()}
+
+
+def test_agentos_jwt_es256_probes_sign_their_own_tokens(sim, tmp_path_factory, ec_keys):
+    """ES256 (an EC P-256 key), the other asymmetric family AgentOS deployments use: the expiry probe signs with
+    --jwt-private-key and the service's answers decide, as for RS256."""
+    import jwt
+    from agno.os.authz import Authorization
+
+    authorization = Authorization(verification_keys=[ec_keys["public_pem"]], algorithm="ES256")
+    app = create_full_agentos_app(sim.openai_base_url, tmp_path_factory.mktemp("jwt-es") / "agno.db",
+                                  authorization=authorization)
+    now = int(time.time())
+    token = jwt.encode({"sub": "alice", "scopes": ["agent_os:admin"], "iat": now, "exp": now + 3600},
+                       ec_keys["key"], algorithm="ES256")
+    server = BackgroundServer(app).start()
+    try:
+        report = readiness(server.url, token=token, jwt_private_key=ec_keys["private_file"],
+                           only=["security.agentos_auth_mode", "security.jwt_expired", "security.jwt_tampered"])
+    finally:
+        server.stop()
+    assert result(report, "security.agentos_auth_mode").status == "pass"
+    expired = result(report, "security.jwt_expired")
+    # agno rejects expired tokens but accepts one with no exp at all (agno-facts.md), whatever the algorithm
+    assert expired.status == "warn" and "no exp claim" in expired.detail, expired
+    assert expired.evidence["signed_with"] == "--jwt-private-key" and expired.evidence["fresh_token"] == 200
+    tampered = result(report, "security.jwt_tampered")
+    assert tampered.status == "pass", tampered
+    text = report.to_json()
+    for secret in (token, ec_keys["private_pem"].splitlines()[1]):
+        assert secret not in text
+
+
 def test_without_the_private_key_the_rs256_expiry_probe_says_what_to_pass(jwt_os, rsa_keys):
     report = readiness(jwt_os, token=rs256_token(rsa_keys["key"]), only=["security.jwt_expired"])
     verdict = result(report, "security.jwt_expired")
