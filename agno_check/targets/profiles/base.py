@@ -213,3 +213,16 @@ def field_default(profile_cls: type[Profile], name: str) -> Any:
         if f.name == name:
             return None if f.default is dataclasses.MISSING else f.default
     return None
+
+
+def openai_style_malformed(path: str, model: str, field: str) -> list[tuple[str, RequestSpec]]:
+    """The malformed requests of an OpenAI-style API whose body is ``{"model", <field>}`` (``messages`` for chat
+    completions, ``input`` for Responses): one list, so both protocols probe the same five mistakes."""
+    return [
+        ("invalid JSON", RequestSpec("POST", path, content=b'{"model": "x", "' + field.encode() + b'": [',
+                                     headers={"content-type": "application/json"})),
+        ("form body instead of JSON", RequestSpec("POST", path, data={"model": model, field: "hi"})),
+        (f"missing {field}", RequestSpec("POST", path, json={"model": model})),
+        (f"{field} of the wrong type", RequestSpec("POST", path, json={"model": model, field: 42})),
+        (f"empty {field}", RequestSpec("POST", path, json={"model": model, field: []})),
+    ]

@@ -6,7 +6,15 @@ from dataclasses import dataclass, field
 from typing import Any, ClassVar
 
 from agno_check.targets.base import ParsedTurn, RequestSpec
-from agno_check.targets.profiles.base import ENDPOINT, Profile, ProtocolOption, Service, StreamReader, int_or_none
+from agno_check.targets.profiles.base import (
+    ENDPOINT,
+    Profile,
+    ProtocolOption,
+    Service,
+    StreamReader,
+    int_or_none,
+    openai_style_malformed,
+)
 from agno_check.targets.profiles.registry import protocol
 from agno_check.targets.sse import SseEvent
 
@@ -127,12 +135,4 @@ class OpenAIProfile(Profile):
         return _OpenAIStream()
 
     def malformed_requests(self) -> list[tuple[str, RequestSpec]]:
-        path = self.endpoint
-        return [
-            ("invalid JSON", RequestSpec("POST", path, content=b'{"model": "x", "messages": [',
-                                         headers={"content-type": "application/json"})),
-            ("form body instead of JSON", RequestSpec("POST", path, data={"model": self.model, "messages": "hi"})),
-            ("missing messages", RequestSpec("POST", path, json={"model": self.model})),
-            ("messages of the wrong type", RequestSpec("POST", path, json={"model": self.model, "messages": 42})),
-            ("empty messages", RequestSpec("POST", path, json={"model": self.model, "messages": []})),
-        ]
+        return openai_style_malformed(self.endpoint, self.model, "messages")

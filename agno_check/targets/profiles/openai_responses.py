@@ -15,7 +15,15 @@ from typing import Any, ClassVar
 
 from agno_check.errors import TargetError
 from agno_check.targets.base import ParsedTurn, RequestSpec
-from agno_check.targets.profiles.base import ENDPOINT, Profile, ProtocolOption, Service, StreamReader, int_or_none
+from agno_check.targets.profiles.base import (
+    ENDPOINT,
+    Profile,
+    ProtocolOption,
+    Service,
+    StreamReader,
+    int_or_none,
+    openai_style_malformed,
+)
 from agno_check.targets.profiles.openai_chat import MODEL, first_model
 from agno_check.targets.profiles.registry import protocol
 from agno_check.targets.sse import SseEvent
@@ -149,13 +157,5 @@ class OpenAIResponsesProfile(Profile):
         return _ResponsesStream()
 
     def malformed_requests(self) -> list[tuple[str, RequestSpec]]:
-        path = self.endpoint
-        return [
-            ("invalid JSON", RequestSpec("POST", path, content=b'{"model": "x", "input": [',
-                                         headers={"content-type": "application/json"})),
-            ("form body instead of JSON", RequestSpec("POST", path, data={"model": self.model, "input": "hi"})),
-            ("missing input", RequestSpec("POST", path, json={"model": self.model})),
-            ("input of the wrong type", RequestSpec("POST", path, json={"model": self.model, "input": 42})),
-            ("empty input", RequestSpec("POST", path, json={"model": self.model, "input": []})),
-        ]
+        return openai_style_malformed(self.endpoint, self.model, "input")
 
