@@ -71,6 +71,18 @@ def test_without_exercise_tools_the_tools_are_listed_not_run(_calls: list) -> No
     assert _calls == []
 
 
+def test_mcp_toolkits_are_named_as_not_covered(_calls: list) -> None:
+    """An MCP toolkit has no tools before it connects: the tool checks judge the tools they can see and say
+    which toolkit they left out, rather than a pass that reads as if every tool had been probed."""
+    report = readiness("tests.agents.tools:mcp_agent", exercise_tools="all", only=TOOL_CHECKS)
+    for check_id in TOOL_CHECKS:
+        verdict = result(report, check_id)
+        assert verdict.status == "pass", verdict
+        assert "lookup_order" in verdict.detail and "agent: MCPTools not covered" in verdict.detail, verdict
+        assert verdict.evidence["not_listed_run_time_toolkits"] == ["agent: MCPTools"]
+    assert any(n.startswith("agent: MCPTools: tools known only once connected") for n in report.notes)
+
+
 def test_url_targets_skip_the_tool_checks(sim, serve) -> None:  # noqa: ANN001 - conftest fixtures
     from tests.refs.agentos_app import create_agentos_app
 

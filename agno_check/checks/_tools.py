@@ -35,7 +35,9 @@ def exercised_tools(ctx: CheckContext) -> tuple[ToolProbes, list[str]]:
     if probes is None or ctx.sim is None:
         raise SkipCheck("--live-model: agno-check does not drive the model, so it cannot make it call tools")
     if not probes.tools:
-        raise SkipCheck("the agent has no tools agno-check can see (MCP tools appear only at run time)")
+        if probes.run_time_toolkits:
+            raise SkipCheck(f"no tool agno-check can probe: {run_time_note(probes)}")
+        raise SkipCheck("the agent has no tools agno-check can see")
     from agno_check.sim.tools import parse_policy
 
     policy = parse_policy(info.tool_policy)
@@ -45,6 +47,12 @@ def exercised_tools(ctx: CheckContext) -> tuple[ToolProbes, list[str]]:
         raise SkipCheck(f"no tool exercised: the simulated model calls your tools ({listed}) only with "
                         "--exercise-tools, because they run for real")
     return probes, names
+
+
+def run_time_note(probes: ToolProbes) -> str:
+    """What the tool checks leave out: toolkits that get their tools only when they connect (MCP)."""
+    return (f"{', '.join(probes.run_time_toolkits)} not covered (an MCP toolkit's tools are known only once it "
+            "connects, when a run starts, so agno-check cannot list, probe or make them fail)")
 
 
 @dataclass

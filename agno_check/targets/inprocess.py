@@ -263,18 +263,22 @@ def tool_policy(options: InprocessOptions, kind: str) -> str:
 
 
 def _tool_notes(probes: ToolProbes | None, policy: str) -> list[str]:
-    if probes is None or not probes.tools:
+    if probes is None:
         return []
+    later = [f"{', '.join(probes.run_time_toolkits)}: tools known only once connected at run time (MCP), not "
+             "listed or probed by the tool checks"] if probes.run_time_toolkits else []
+    if not probes.tools:
+        return later
     from agno_check.sim.tools import parse_policy
 
     allowed = parse_policy(policy)
     not_run = [tool for tool in probes.tools if not allowed.allows(tool.name)]
     if not not_run:
         return [f"the simulated model calls your tools ({', '.join(probes.names())}): they run for real "
-                "(--exercise-tools)"]
+                "(--exercise-tools)", *later]
     listed = ", ".join(f"{t.owner}: {t.name}" + (f" [{', '.join(t.flags)}]" if t.flags else "") for t in not_run)
     return [f"tools not exercised (the simulated model does not call them without --exercise-tools, because they "
-            f"would run for real): {listed}"]
+            f"would run for real): {listed}", *later]
 
 
 def _default_model_sites(nodes: list[AgentNode], how: str) -> list[ModelSite]:

@@ -63,6 +63,8 @@ class ToolProbes:
     calls: list[ToolCallRecord] = field(default_factory=list)
     failing: set[str] = field(default_factory=set)
     guard: Any = None  # the egress guard of the run, when one is active
+    #: toolkits whose functions appear only when they connect at run time (MCP): "agent: MCPTools", never probed
+    run_time_toolkits: list[str] = field(default_factory=list)
     _lock: threading.Lock = field(default_factory=threading.Lock)
 
     def names(self) -> list[str]:
@@ -153,7 +155,8 @@ def _wrappable(func: Any) -> bool:
 
 def install(nodes: list[Any], patches: Any, guard: Any = None) -> ToolProbes:
     """List every user tool of the agents and teams in ``nodes`` and put a probe around each (``patches``
-    undoes it). MCP toolkits and other tools whose functions appear only at run time are not listed."""
+    undoes it). MCP toolkits and other toolkits whose functions appear only at run time cannot be listed or
+    probed: they are named in ``run_time_toolkits``, so the checks say what they did not cover."""
     from agno.tools.function import Function
     from agno.tools.toolkit import Toolkit
 
@@ -165,9 +168,12 @@ def install(nodes: list[Any], patches: Any, guard: Any = None) -> ToolProbes:
         replaced = list(tools)
         for i, tool in enumerate(tools):
             if isinstance(tool, Toolkit):
+                functions = list(getattr(tool, "functions", {}).items())
+                if not functions and _connects_at_run_time(tool):
+                    probes.run_time_toolkits.append(f"{node.path}: {type(tool).__name__}")
                 confirm = set(getattr(tool, "requires_confirmation_tools", []) or [])
                 external = set(getattr(tool, "external_execution_required_tools", []) or [])
-                for name, function in list(getattr(tool, "functions", {}).items()):
+                for name, function in functions:
                     _probe_function(probes, patches, function, node.path, name in confirm, name in external)
             elif isinstance(tool, Function):
                 _probe_function(probes, patches, tool, node.path, False, False)
@@ -179,6 +185,12 @@ def install(nodes: list[Any], patches: Any, guard: Any = None) -> ToolProbes:
         if replaced != tools:
             patches.set(node.obj, "tools", replaced)
     return probes
+
+
+def _connects_at_run_time(toolkit: Any) -> bool:
+    """An MCP toolkit (``MCPTools``, ``MultiMCPTools``) before it connects: agno fills its functions from the
+    server's tool list when a run starts, so nothing is there to list or wrap beforehand."""
+    return "MCP" in type(toolkit).__name__ or hasattr(toolkit, "server_params") or hasattr(toolkit, "session")
 
 
 def _probe_function(probes: ToolProbes, patches: Any, function: Any, owner: str, confirm: bool,

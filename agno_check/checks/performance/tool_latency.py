@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from agno_check.checks._tools import exercised_tools, run_with_tool
+from agno_check.checks._tools import exercised_tools, run_time_note, run_with_tool
 from agno_check.checks.context import CheckContext
 from agno_check.checks.outcome import Outcome, errored, failed, passed
 from agno_check.checks.performance._measure import slo_for
@@ -50,14 +50,18 @@ async def tool_latency(ctx: CheckContext) -> Outcome:
             stats[name] = {"calls": len(times), "p50_ms": round(percentile(times, 50) or 0.0, 3),
                            "p95_ms": round(percentile(times, 95) or 0.0, 3), "max_ms": round(max(times), 3)}
     evidence = {"tools": stats, "slo": slo.expr, "not_timed": [n for n in names if n not in stats]}
+    uncovered = ""
+    if probes.run_time_toolkits:
+        evidence["not_listed_run_time_toolkits"] = list(probes.run_time_toolkits)
+        uncovered = f"; {run_time_note(probes)}"
     if not stats:
         return errored(f"none of {', '.join(names)} completed a call to time", **evidence)
     slow = [name for name, s in stats.items() if not slo.holds(float(s["p95_ms"]))]
     listed = ", ".join(f"{n} p95 {_ms(float(s['p95_ms']))} ms over {s['calls']} calls" for n, s in stats.items())
     if slow:
         said = ", ".join(f"{n} p95 {_ms(float(stats[n]['p95_ms']))} ms" for n in slow)
-        return failed(f"{said} breaks {slo.expr} ({listed})", **evidence)
-    return passed(f"{listed}: within {slo.expr}", **evidence)
+        return failed(f"{said} breaks {slo.expr} ({listed}){uncovered}", **evidence)
+    return passed(f"{listed}: within {slo.expr}{uncovered}", **evidence)
 
 
 def _ms(value: float) -> str:

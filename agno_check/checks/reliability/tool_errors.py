@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from agno_check.checks._tools import ToolRun, exercised_tools, run_with_tool
+from agno_check.checks._tools import ToolRun, exercised_tools, run_time_note, run_with_tool
 from agno_check.checks.context import CheckContext
 from agno_check.checks.outcome import Outcome, errored, failed, passed, skipped, warned
 from agno_check.checks.registry import check
@@ -48,6 +48,9 @@ async def tool_errors(ctx: CheckContext) -> Outcome:
     needs_network = {t for t, _ in offline}
     unexercised = (f"; not exercised, they need the network (refused by the egress guard): "
                    f"{', '.join(f'{t} ({host})' for t, host in offline)}") if offline else ""
+    if probes.run_time_toolkits:
+        evidence["not_listed_run_time_toolkits"] = list(probes.run_time_toolkits)
+        unexercised += f"; {run_time_note(probes)}"
     reached = [r for r in runs if r.verdict != "not reached" and r.tool not in needs_network]
     if not reached and offline:
         return skipped(f"no tool could be exercised{unexercised}", **evidence)
