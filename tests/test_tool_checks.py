@@ -74,7 +74,11 @@ def test_without_exercise_tools_the_tools_are_listed_not_run(_calls: list) -> No
 def test_mcp_toolkits_are_named_as_not_covered(_calls: list) -> None:
     """An MCP toolkit has no tools before it connects: the tool checks judge the tools they can see and say
     which toolkit they left out, rather than a pass that reads as if every tool had been probed."""
-    report = readiness("tests.agents.tools:mcp_agent", exercise_tools="all", only=TOOL_CHECKS)
+    try:
+        import agno.tools.mcp  # noqa: F401
+    except ImportError as exc:  # agno 3.0.0 beside the newest mcp package (the lowest-version venv)
+        pytest.skip(f"agno's MCP support does not import here: {exc}")
+    report = readiness("tests.agents.mcp_agent:agent", exercise_tools="all", only=TOOL_CHECKS)
     for check_id in TOOL_CHECKS:
         verdict = result(report, check_id)
         assert verdict.status == "pass", verdict

@@ -83,19 +83,3 @@ def fetch_rates(currency: str) -> str:
 
 online = Agent(id="online", name="Online", model=_responses(), tools=[lookup_order, fetch_rates], db=DB,
                telemetry=False)
-
-
-def _mcp_agent() -> Agent:
-    """A plain tool beside an MCP toolkit on a local stdio server: MCPTools gets its tools only when it connects,
-    at run time (building it connects to nothing)."""
-    import sys
-    from pathlib import Path
-
-    from agno.tools.mcp import MCPTools
-
-    server = Path(__file__).with_name("mcp_server.py")
-    return Agent(id="mcp", name="MCP", model=_responses(), db=DB, telemetry=False,
-                 tools=[lookup_order, MCPTools(command=f"{sys.executable} {server}")])
-
-
-mcp_agent = _mcp_agent()
