@@ -170,15 +170,19 @@ def test_services_that_are_not_agentos_skip_the_agentos_checks(seed_service):
 
 @pytest.fixture(scope="module")
 def rsa_keys(tmp_path_factory) -> dict[str, object]:
-    from cryptography.hazmat.primitives import serialization
     from cryptography.hazmat.primitives.asymmetric import rsa
 
-    key = rsa.generate_private_key(public_exponent=65537, key_size=2048)
+    return _key_files(rsa.generate_private_key(public_exponent=65537, key_size=2048), tmp_path_factory.mktemp("keys"))
+
+
+def _key_files(key: object, folder: Path) -> dict[str, object]:
+    """A private key with its PEM forms, written to ``folder`` (private.pem, public.pem) for the key options."""
+    from cryptography.hazmat.primitives import serialization
+
     private_pem = key.private_bytes(serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8,
                                     serialization.NoEncryption())
     public_pem = key.public_key().public_bytes(serialization.Encoding.PEM,
                                                serialization.PublicFormat.SubjectPublicKeyInfo)
-    folder = tmp_path_factory.mktemp("keys")
     (folder / "private.pem").write_bytes(private_pem)
     (folder / "public.pem").write_bytes(public_pem)
     return {"key": key, "private_file": str(folder / "private.pem"), "public_file": str(folder / "public.pem"),
@@ -225,18 +229,9 @@ def test_agentos_jwt_rs256_probes_sign_their_own_tokens_and_try_key_confusion(jw
 
 @pytest.fixture(scope="module")
 def ec_keys(tmp_path_factory) -> dict[str, object]:
-    from cryptography.hazmat.primitives import serialization
     from cryptography.hazmat.primitives.asymmetric import ec
 
-    key = ec.generate_private_key(ec.SECP256R1())
-    private_pem = key.private_bytes(serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8,
-                                    serialization.NoEncryption())
-    public_pem = key.public_key().public_bytes(serialization.Encoding.PEM,
-                                               serialization.PublicFormat.SubjectPublicKeyInfo)
-    folder = tmp_path_factory.mktemp("ec-keys")
-    (folder / "private.pem").write_bytes(private_pem)
-    return {"key": key, "private_file": str(folder / "private.pem"), "public_pem": public_pem.decode(),
-            "private_pem": private_pem.decode()}
+    return _key_files(ec.generate_private_key(ec.SECP256R1()), tmp_path_factory.mktemp("ec-keys"))
 
 
 def test_agentos_jwt_es256_probes_sign_their_own_tokens(sim, tmp_path_factory, ec_keys):
