@@ -131,7 +131,7 @@ class AgentUser(FastHttpUser):
     _completed_values: ClassVar[dict[str, Any] | None] = None
     own_token: str | None = None  # this user's credential from --tokens-file
     _deadline: gevent.Timeout | None = None  # the user's whole-turn timer, rearmed for each turn
-    _retry_until: float = 0.0
+    _retry_until: float = 0.0  # until when a 429's Retry-After holds this user's turns (--respect-retry-after)
 
     @classmethod
     def configure(cls, plan: LoadPlan) -> None:

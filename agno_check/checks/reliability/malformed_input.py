@@ -5,6 +5,7 @@ from agno_check.checks.context import CheckContext
 from agno_check.checks.outcome import Outcome, failed, passed, skipped
 from agno_check.checks.registry import check
 from agno_check.errors import TargetTimeout
+from agno_check.targets.profiles.agentos import AgentOSProfile
 
 
 @check(id="reliability.malformed_input", severity="high", title="Malformed runs are refused with a 4xx")
@@ -58,5 +59,5 @@ async def malformed_input(ctx: CheckContext) -> Outcome:
     how = "refused with 4xx" if all(c.startswith("4") for c in codes) else "refused with 4xx or answered"
     unjudged = ("; the AgentOS data routes (/sessions, /memories, /traces) belong to the server agno-check "
                 "wrapped the agent in, so they are judged against your deployed URL only"
-                if ctx.inprocess is not None and ctx.profile.name.startswith("agentos") else "")
+                if ctx.inprocess is not None and isinstance(ctx.profile, AgentOSProfile) else "")
     return passed(f"all {len(probes)} malformed requests {how} ({', '.join(codes)}){unjudged}", results=results)
