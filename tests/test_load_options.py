@@ -110,6 +110,31 @@ def test_warmup_requests_are_sent_but_left_out_of_every_metric(serve, tmp_path):
     assert report["rps"] == pytest.approx(report["requests"] / report["duration_s"], rel=0.01)
 
 
+def test_a_warmup_line_always_starts_before_the_warmup_ends():
+    """The warm-up cut and a line's start_s come from one clock and start_s is rounded down, so a request that
+    started 40 us before the cut is marked warmup with start_s under 1.0 (it read 1.0, rounded, with the cut on
+    perf_counter and start_s on the wall clock), and one that started at the cut is counted."""
+    from types import SimpleNamespace
+
+    from agno_check.load.listeners import Collector  # not the users module: it imports Locust, which patches
+    # this process with gevent and breaks the threaded servers of the tests after this one
+
+    class Lines(list):
+        write = list.append
+
+    collector = Collector("local")
+    collector.configure(warmup_s=1.0, requests_out=Lines())
+    collector.begin_window()
+    for offset in (0.99996, 1.0):  # the fields of a load user's TurnResult that the collector reads
+        turn = SimpleNamespace(started=collector.origin + offset, latency_ms=5.0, ttft_ms=None, output_tokens=None,
+                               token_times_ms=[], status_code=200, user="u", session_id="s")
+        collector.on_turn(turn, None)
+    lines = [json.loads(line) for line in collector.requests_out]
+    assert [line.get("warmup", False) for line in lines] == [True, False]
+    assert lines[0]["start_s"] < 1.0 <= lines[1]["start_s"]
+    assert collector.total.counters["warmup_requests"] == 1 and collector.total.requests == 1
+
+
 def test_goodput_counts_the_requests_within_every_bound(serve, tmp_path):
     app = CountingApp(delay_s=0.02, every={"500": 4})
     lines_file = tmp_path / "requests.jsonl"

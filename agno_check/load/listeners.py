@@ -46,7 +46,7 @@ class Collector:
         #: the measured window: turns that start before ``warmup_until`` (perf_counter) are left out
         self.warmup_s = 0.0
         self.warmup_until = 0.0
-        self.origin_wall = time.time()
+        self.origin = time.perf_counter()  # where --requests-out's start_s counts from (the run's first window)
         self.goodput: list[goodput_rules.Bound] = []
         self.requests_out: Any = None  # a RequestsOut (local, master) or None
         self.out_lines: list[str] | None = None  # a worker's lines for the next report
@@ -63,10 +63,15 @@ class Collector:
         self.out_content = out_content
 
     def begin_window(self, step: int | None = None) -> None:
-        """The run (or a sweep step) starts now: its warm-up runs from here."""
-        self.warmup_until = time.perf_counter() + self.warmup_s
+        """The run (or a sweep step) starts now: its warm-up runs from here.
+
+        One clock for both: the warm-up cut and ``start_s`` are read from the same perf_counter sample, so a line
+        marked ``warmup`` always has ``start_s`` under ``--warmup`` (a wall-clock offset beside a perf_counter cut
+        disagreed by a few microseconds at the boundary)."""
+        now = time.perf_counter()
+        self.warmup_until = now + self.warmup_s
         if not self._began:  # start offsets count from the start of the whole run, across sweep steps
-            self.origin_wall = time.time()
+            self.origin = now
             self._began = True
         self.step_index = step
 
@@ -124,7 +129,7 @@ class Collector:
         warmup = turn.started < self.warmup_until
         kind = "ok" if exception is None else error_kind(exception)
         if self.requests_out is not None or self.out_lines is not None:
-            line = turn_line(turn, kind, turn.started_wall - self.origin_wall, warmup=warmup, step=self.step_index,
+            line = turn_line(turn, kind, turn.started - self.origin, warmup=warmup, step=self.step_index,
                              content=self.out_content)
             if self.out_lines is not None:
                 self.out_lines.append(line)
