@@ -88,9 +88,8 @@ class TurnResult:
     ttft_ms: float | None = None
     output_tokens: int | None = None
     token_times_ms: list[float] = field(default_factory=list)
-    #: when it started (perf_counter and wall clock), who sent it, and what (for --requests-out and --warmup)
+    #: when it started (perf_counter), who sent it, and what (for --requests-out and --warmup)
     started: float = 0.0
-    started_wall: float = 0.0
     user: str | None = None
     session_id: str | None = None
     message: str | None = None
@@ -344,7 +343,7 @@ class AgentUser(FastHttpUser):
         finally:
             if resp is not None:
                 resp.release()  # back to the pool when read to the end, else closed
-        result.started, result.started_wall, result.user = start, started_at, self.user_key
+        result.started, result.user = start, self.user_key
         result.session_id, result.message = session_id, message
         self.environment.events.request.fire(
             request_type=spec.method, name=name, response_time=result.latency_ms,
