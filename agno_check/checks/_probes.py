@@ -58,7 +58,7 @@ async def error_probes(ctx: CheckContext) -> list[Probe]:
         ]
         if isinstance(ctx.profile, AgentOSProfile):
             probes += [
-                *(query_probes() if ctx.inprocess is None else []),
+                *(query_probes() if probes_data_routes(ctx) else []),
                 Probe("error probe: unknown agent", RequestSpec("POST", f"/agents/agno-check-{missing}/runs",
                                                                 data={"message": "hi", "stream": "false"})),
             ]
@@ -71,6 +71,12 @@ async def error_probes(ctx: CheckContext) -> list[Probe]:
 INVALID_QUERIES = (("/sessions", {"page": "0"}), ("/memories", {"limit": "-1"}), ("/sessions", {"limit": "abc"}),
                    ("/traces", {"page": "-1"}))
 QUERY_LABEL = "invalid query: "
+
+
+def probes_data_routes(ctx: CheckContext) -> bool:
+    """Whether the AgentOS data routes are the target's own to judge: for an AgentOS URL, yes; in-process they
+    belong to the AgentOS agno-check wraps the agent in (its ``page=0`` 500 is agno's), so they are not probed."""
+    return isinstance(ctx.profile, AgentOSProfile) and ctx.inprocess is None
 
 
 def query_probes() -> list[Probe]:

@@ -1,6 +1,6 @@
 from __future__ import annotations
 
-from agno_check.checks._probes import QUERY_LABEL, error_probes, malformed_probes
+from agno_check.checks._probes import QUERY_LABEL, error_probes, malformed_probes, probes_data_routes
 from agno_check.checks.context import CheckContext
 from agno_check.checks.outcome import Outcome, failed, passed, skipped
 from agno_check.checks.registry import check
@@ -59,5 +59,5 @@ async def malformed_input(ctx: CheckContext) -> Outcome:
     how = "refused with 4xx" if all(c.startswith("4") for c in codes) else "refused with 4xx or answered"
     unjudged = ("; the AgentOS data routes (/sessions, /memories, /traces) belong to the server agno-check "
                 "wrapped the agent in, so they are judged against your deployed URL only"
-                if ctx.inprocess is not None and isinstance(ctx.profile, AgentOSProfile) else "")
+                if isinstance(ctx.profile, AgentOSProfile) and not probes_data_routes(ctx) else "")
     return passed(f"all {len(probes)} malformed requests {how} ({', '.join(codes)}){unjudged}", results=results)
